@@ -1,0 +1,62 @@
+"""MiscApi: who the node is, whom it knows, what it runs (``/id``, ``/peers``, ``/version``)."""
+
+import json
+from typing import Any, Dict, List, Union
+
+from bacalhau_client.api.base import BaseApi, data_only
+from bacalhau_client.models import PublicapiVersionRequest, PublicapiVersionResponse
+
+
+class MiscApi(BaseApi):
+    """The node's identity and version endpoints."""
+
+    def api_serverid(self, **kwargs: Any) -> str:
+        """``GET /id``: the node's libp2p peer ID."""
+        return self.api_serverid_with_http_info(**data_only(kwargs))
+
+    def api_serverid_with_http_info(self, **kwargs: Any):
+        """Like :meth:`api_serverid`, returning ``(data, status, headers)``."""
+        result = self._call("id", "GET", "/id", kwargs, response_type="str")
+        if kwargs.get("async_req") or not kwargs.get("_preload_content", True):
+            return result
+        if kwargs.get("_return_http_data_only"):
+            return _peer_id(result)
+        return (_peer_id(result[0]),) + tuple(result[1:])
+
+    def api_serverpeers(self, **kwargs: Any) -> Dict[str, List[str]]:
+        """``GET /peers``: for each pubsub topic, the peer IDs the node sees."""
+        return self.api_serverpeers_with_http_info(**data_only(kwargs))
+
+    def api_serverpeers_with_http_info(self, **kwargs: Any):
+        """Like :meth:`api_serverpeers`, returning ``(data, status, headers)``."""
+        return self._call("peers", "GET", "/peers", kwargs, response_type="dict(str, list[str])")
+
+    def api_serverversion(self, body: Union[PublicapiVersionRequest, dict, None] = None,
+                          **kwargs: Any) -> PublicapiVersionResponse:
+        """``POST /version``: the node's build (version, commit, date, platform)."""
+        return self.api_serverversion_with_http_info(body, **data_only(kwargs))
+
+    def api_serverversion_with_http_info(self, body: Union[PublicapiVersionRequest, dict, None] = None,
+                                         **kwargs: Any):
+        """Like :meth:`api_serverversion`, returning ``(data, status, headers)``."""
+        return self._call("version", "POST", "/version", kwargs,
+                          body=PublicapiVersionRequest() if body is None else body,
+                          body_type="PublicapiVersionRequest", response_type="PublicapiVersionResponse")
+
+    id = api_serverid
+    id_with_http_info = api_serverid_with_http_info
+    peers = api_serverpeers
+    peers_with_http_info = api_serverpeers_with_http_info
+    version = api_serverversion
+    version_with_http_info = api_serverversion_with_http_info
+
+
+def _peer_id(text: str) -> str:
+    """The node writes its ID as a JSON string; older nodes as bare text."""
+    text = text.strip()
+    if text.startswith('"'):
+        try:
+            return json.loads(text)
+        except ValueError:
+            pass
+    return text

@@ -1,0 +1,13 @@
+"""PublicapiDebugResponse model."""
+
+from bacalhau_client.models.base import Field, Model
+
+
+class PublicapiDebugResponse(Model):
+    """The body of ``GET /debug``: capacity and the jobs in progress."""
+
+    _fields = (
+        Field('available_compute_capacity', 'AvailableComputeCapacity', 'ModelResourceUsageData'),
+        Field('compute_jobs', 'ComputeJobs', 'list[ComputenodeActiveJob]'),
+        Field('requester_jobs', 'RequesterJobs', 'list[RequesternodeActiveJob]'),
+    )

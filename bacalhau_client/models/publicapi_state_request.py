@@ -1,0 +1,12 @@
+"""PublicapiStateRequest model."""
+
+from bacalhau_client.models.base import Field, Model
+
+
+class PublicapiStateRequest(Model):
+    """The body of ``POST /states`` and ``POST /results``."""
+
+    _fields = (
+        Field('client_id', 'client_id', 'str'),
+        Field('job_id', 'job_id', 'str'),
+    )

@@ -1,0 +1,13 @@
+"""TypesFreeSpace model."""
+
+from bacalhau_client.models.base import Field, Model
+
+
+class TypesFreeSpace(Model):
+    """Free disk space of the node's mounts, from ``/healthz``."""
+
+    _fields = (
+        Field('ipfs_mount', 'IPFSMount', 'TypesMountStatus'),
+        Field('root', 'root', 'TypesMountStatus'),
+        Field('tmp', 'tmp', 'TypesMountStatus'),
+    )
