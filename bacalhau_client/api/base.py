@@ -24,6 +24,7 @@ class BaseApi:
                                 % (method_name, name, ", ".join(sorted(CALL_OPTIONS))))
         if body_type is not None:
             body = check_body(method_name, body, body_type)
+        options.setdefault("_return_http_data_only", False)
         return self.api_client.call_api(path, http_method, body, response_type, idempotent=idempotent,
                                         **options)
 
