@@ -22,8 +22,9 @@ setup(
         "urllib3>=1.26,<3",
         "certifi>=2017.4.17",
         "python-dateutil>=2.8",
+        # RSA signing of submissions; imported only when a job is signed.
+        "cryptography>=3.4",
     ],
-    extras_require={"signing": ["cryptography>=3.4"]},
     entry_points={"console_scripts": ["bacalhau-client=bacalhau_client.cli:main"]},
     classifiers=[
         "Programming Language :: Python :: 3",

@@ -1,0 +1,252 @@
+"""The high-level client: submit a job, wait for it, read its output, in a few lines.
+
+>>> from bacalhau_client import Client
+>>> from bacalhau_client.jobs import docker_job
+>>> with Client() as client:                     # BACALHAU_API_HOST/PORT, ~/.bacalhau/user_id.pem
+...     job = client.submit(docker_job("ubuntu", ["echo", "hello"]))
+...     client.wait(job.id)
+...     print(client.stdout(job.id))
+
+It is a thin layer over :class:`~bacalhau_client.JobApi`: every method is one
+or a few API calls, and every error is the API's (:class:`ApiException`
+subclasses), plus :class:`JobFailed` and ``TimeoutError`` from :meth:`Client.wait`.
+"""
+
+import copy
+import threading
+import time
+from typing import Any, Dict, Iterator, List, NamedTuple, Optional, Tuple, Union
+
+from bacalhau_client.api import HealthApi, JobApi, MiscApi
+from bacalhau_client.api_client import ApiClient
+from bacalhau_client.configuration import Configuration
+from bacalhau_client.exceptions import NotFoundError
+from bacalhau_client.models import (
+    ModelJob, ModelJobCreatePayload, ModelJobEvent, ModelJobLocalEvent, ModelJobState, ModelPublishedResult,
+    PublicapiEventsRequest, PublicapiListRequest, PublicapiLocalEventsRequest, PublicapiStateRequest,
+)
+from bacalhau_client.models.enums import JobStateType
+
+SHORT_ID_LENGTH = 8
+
+
+class FailedShard(NamedTuple):
+    """One shard that ended in ``Error``: where, why, and what the run printed."""
+
+    node_id: str
+    shard_index: int
+    status: str
+    stderr: str
+    exit_code: Optional[int]
+
+
+class JobFailed(Exception):
+    """A job finished with at least one shard in ``Error``.
+
+    ``job_id`` names the job, ``shards`` lists the :class:`FailedShard` s and
+    ``state`` is the final :class:`ModelJobState`.
+    """
+
+    def __init__(self, job_id: str, shards: List[FailedShard], state: Optional[ModelJobState] = None):
+        self.job_id = job_id
+        self.shards = shards
+        self.state = state
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        reasons = "; ".join("shard %d on %s: %s" % (shard.shard_index, shard.node_id, shard.status or "Error")
+                            for shard in self.shards)
+        return ("job %s failed: %s" % (self.job_id, reasons)).replace("\n", " ")
+
+    def __reduce__(self):
+        return (type(self), (self.job_id, self.shards, self.state))
+
+
+def iter_shards(state: Union[ModelJobState, Dict[str, Any], None]) -> Iterator[Tuple[str, int, Dict[str, Any]]]:
+    """Every ``(node_id, shard_index, shard state wire dict)`` of a job state, in node and shard order."""
+    wire = state.to_wire() if isinstance(state, ModelJobState) else (state or {})
+    for node_id in sorted(wire.get("Nodes") or {}):
+        shards = (wire["Nodes"][node_id] or {}).get("Shards") or {}
+        for index in sorted(shards, key=lambda key: int(key) if str(key).isdigit() else -1):
+            yield node_id, int(index), shards[index] or {}
+
+
+def is_finished(state: Union[ModelJobState, Dict[str, Any], None]) -> bool:
+    """The node's rule: every shard not Cancelled is Completed or Error, and at least one is not Cancelled."""
+    live = [shard.get("State") for _, _, shard in iter_shards(state) if shard.get("State") != JobStateType.CANCELLED]
+    return bool(live) and all(value in (JobStateType.COMPLETED, JobStateType.ERROR) for value in live)
+
+
+def failed_shards(state: Union[ModelJobState, Dict[str, Any], None]) -> List[FailedShard]:
+    """The shards of a job state that ended in ``Error``."""
+    failed = []
+    for node_id, index, shard in iter_shards(state):
+        if shard.get("State") == JobStateType.ERROR:
+            output = shard.get("RunOutput") or {}
+            failed.append(FailedShard(node_id, index, shard.get("Status", ""), output.get("stderr", ""),
+                                      output.get("exitCode")))
+    return failed
+
+
+def summarize_state(state: Union[ModelJobState, Dict[str, Any], None]) -> str:
+    """One word for a job's progress: Completed or Error when finished, else how far its live shards got."""
+    states = [shard.get("State") for _, _, shard in iter_shards(state)]
+    live = [value for value in states if value != JobStateType.CANCELLED]
+    if not live:
+        return JobStateType.CANCELLED if states else "Submitted"
+    if is_finished(state):
+        return JobStateType.ERROR if failed_shards(state) else JobStateType.COMPLETED
+    progress = [JobStateType.BIDDING, JobStateType.WAITING, JobStateType.RUNNING, JobStateType.VERIFYING]
+    reached = [progress.index(value) for value in live if value in progress]
+    return progress[max(reached)] if reached else JobStateType.RUNNING
+
+
+class Client:
+    """Submit and follow jobs on one requester node, signing with one user key.
+
+    ``host`` is the node's URL; without it, ``BACALHAU_API_HOST`` and
+    ``BACALHAU_API_PORT`` name it, as for the ``bacalhau`` CLI. ``key`` is a
+    :class:`~bacalhau_client.signing.UserKey`; without it, the CLI's own key
+    (``$BACALHAU_DIR/user_id.pem``, created when missing) is loaded on first
+    use. ``configuration`` sets timeouts, retries and TLS; ``host`` overrides
+    its host. The low-level APIs stay available as ``jobs``, ``health``, ``misc``.
+    """
+
+    def __init__(self, host: Optional[str] = None, key: Any = None, *,
+                 configuration: Optional[Configuration] = None):
+        if configuration is None:
+            configuration = Configuration(host=host) if host else Configuration.from_env()
+        elif host:
+            configuration = copy.copy(configuration)
+            configuration.host = host.rstrip("/")
+        self.configuration = configuration
+        self.api_client = ApiClient(configuration)
+        self.jobs = JobApi(self.api_client)
+        self.health = HealthApi(self.api_client)
+        self.misc = MiscApi(self.api_client)
+        self._key = key
+        self._key_lock = threading.Lock()
+
+    @property
+    def key(self):
+        """The signing key (loaded, or created, on first use)."""
+        with self._key_lock:
+            if self._key is None:
+                from bacalhau_client.signing import UserKey
+
+                self._key = UserKey.default()
+            return self._key
+
+    @property
+    def client_id(self) -> str:
+        """This client's ID: the hash of its public key, as the node records it on each job."""
+        return self.key.client_id
+
+    def _known_client_id(self) -> str:
+        # Lookups by job ID do not need a client ID, so they do not load (or create) a key for it.
+        return self._key.client_id if self._key is not None else ""
+
+    def submit(self, job: Union[ModelJob, ModelJobCreatePayload, Dict[str, Any]]) -> ModelJob:
+        """Sign and submit a job; returns the job as the node stored it.
+
+        ``job`` is a :class:`ModelJob` (as :mod:`bacalhau_client.jobs` builds
+        them), a Job in wire form (``{"APIVersion": ..., "Spec": ..., "Deal": ...}``),
+        or a whole payload (:class:`ModelJobCreatePayload`, or a dict with a ``Job`` key).
+        """
+        from bacalhau_client.signing import sign_submit_request
+
+        if isinstance(job, dict) and not any(str(key).lower() == "job" for key in job):
+            job = {"Job": job}
+        return self.jobs.submit(sign_submit_request(job, self.key)).job
+
+    def get(self, job_id: str) -> ModelJob:
+        """One job, by ID or 8-character short ID, with its current state."""
+        _check_job_id(job_id)
+        jobs = self.jobs.list(PublicapiListRequest(client_id=self._known_client_id(), id=job_id, max_jobs=1)).jobs
+        if not jobs:
+            raise NotFoundError(400, message="Job not found. ID: %s" % job_id, method="POST", path="/list")
+        return jobs[0]
+
+    def list(self, limit: int = 10, all: bool = False, sort_by: str = "created_at",
+             reverse: bool = True) -> List[ModelJob]:
+        """This client's jobs (every client's with ``all=True``), newest first, at most ``limit``."""
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+            raise ValueError("limit: must be an integer >= 1, got %r" % (limit,))
+        if sort_by not in ("created_at", "id"):
+            raise ValueError("sort_by: must be 'created_at' or 'id', got %r" % (sort_by,))
+        request = PublicapiListRequest(client_id=self.client_id, max_jobs=limit, return_all=bool(all),
+                                       sort_by=sort_by, sort_reverse=bool(reverse))
+        return self.jobs.list(request).jobs or []
+
+    def states(self, job_id: str) -> ModelJobState:
+        """The job's state: for each node, each shard's state, output and results."""
+        request = PublicapiStateRequest(client_id=self._known_client_id(), job_id=self._full_id(job_id))
+        return self.jobs.states(request).state or ModelJobState()
+
+    def events(self, job_id: str) -> List[ModelJobEvent]:
+        """The job's events, in the order they happened."""
+        request = PublicapiEventsRequest(client_id=self._known_client_id(), job_id=self._full_id(job_id))
+        return self.jobs.events(request).events or []
+
+    def local_events(self, job_id: str) -> List[ModelJobLocalEvent]:
+        """What the node itself decided about the job (selected, bid, accepted, verified)."""
+        request = PublicapiLocalEventsRequest(client_id=self._known_client_id(), job_id=self._full_id(job_id))
+        return self.jobs.local_events(request).local_events or []
+
+    def results(self, job_id: str) -> List[ModelPublishedResult]:
+        """Where each shard's results were published (one entry per published shard)."""
+        request = PublicapiStateRequest(client_id=self._known_client_id(), job_id=self._full_id(job_id))
+        return self.jobs.results(request).results or []
+
+    def wait(self, job_id: str, timeout: float = 600, poll_interval: float = 0.5) -> ModelJobState:
+        """Poll until the job finishes; return its final state.
+
+        Raises :class:`JobFailed` when a shard ended in ``Error`` and
+        ``TimeoutError`` when ``timeout`` seconds pass first.
+        """
+        for name, value in (("timeout", timeout), ("poll_interval", poll_interval)):
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+                raise ValueError("%s: must be a number of seconds > 0, got %r" % (name, value))
+        job_id = self._full_id(job_id)
+        deadline = time.monotonic() + timeout
+        while True:
+            state = self.states(job_id)
+            if is_finished(state):
+                failed = failed_shards(state)
+                if failed:
+                    raise JobFailed(job_id, failed, state)
+                return state
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError("job %s did not finish within %g s (now %s)"
+                                   % (job_id, timeout, summarize_state(state)))
+            time.sleep(min(poll_interval, remaining))
+
+    def stdout(self, job_id: str) -> str:
+        """The standard output of the job's completed shards, joined in node and shard order."""
+        return "".join((shard.get("RunOutput") or {}).get("stdout", "")
+                       for _, _, shard in iter_shards(self.states(job_id))
+                       if shard.get("State") == JobStateType.COMPLETED)
+
+    def _full_id(self, job_id: str) -> str:
+        """The full job ID: a short ID is resolved through ``/list``, which is the endpoint that accepts it."""
+        _check_job_id(job_id)
+        return self.get(job_id).id if len(job_id) == SHORT_ID_LENGTH else job_id
+
+    def close(self) -> None:
+        """Release the connections."""
+        self.api_client.close()
+
+    def __enter__(self) -> "Client":
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return "Client(host=%r)" % self.configuration.host
+
+
+def _check_job_id(job_id: Any) -> None:
+    if not isinstance(job_id, str) or not job_id.strip():
+        raise ValueError("job_id: must be a non-empty job ID or 8-character short ID, got %r" % (job_id,))

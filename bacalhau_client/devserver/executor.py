@@ -1,0 +1,77 @@
+"""What the local node "runs": a Python callable standing in for Docker, WASM or a language runtime.
+
+The node never starts containers or commands. An executor is a callable
+``executor(spec, shard_index)`` receiving the job's :class:`ModelSpec` and
+returning ``(stdout, stderr, exit_code)`` -- or any object with ``stdout``,
+``stderr`` and ``exit_code`` attributes. It decides the outcome the way a real
+compute node's executor would:
+
+- it returns: the run completed, whatever the exit code (a non-zero exit code
+  is reported in ``RunOutput.exitCode`` and the shard still ends Completed,
+  as on a Go node);
+- it raises: the executor itself failed (image missing, runtime error); the
+  shard ends in state ``Error`` with a ``ComputeError`` event, and the
+  exception's message becomes the shard's ``Status`` and ``RunOutput.runnerError``.
+"""
+
+from typing import Any, Callable, Dict, Tuple
+
+from bacalhau_client.models import ModelSpec
+
+Executor = Callable[[ModelSpec, int], Any]
+
+# A Go compute node returns at most this many bytes of each stream in RunOutput.
+MAX_OUTPUT_BYTES = 2048
+
+
+def noop_executor(spec: ModelSpec, shard_index: int) -> Tuple[str, str, int]:
+    """Succeed with no output, like Bacalhau's Noop executor."""
+    return "", "", 0
+
+
+def echo_executor(spec: ModelSpec, shard_index: int) -> Tuple[str, str, int]:
+    """Answer as a real run would for ``echo ...`` commands (Docker entrypoint or language command), else nothing.
+
+    Enough for demos and tests that want recognisable output without containers.
+    """
+    words = list((spec.docker.entrypoint if spec.docker is not None else None) or [])
+    if not words and spec.language is not None and spec.language.command:
+        words = spec.language.command.split()
+    if words and words[0] == "echo":
+        return " ".join(words[1:]) + "\n", "", 0
+    return "", "", 0
+
+
+def run_output(result: Any) -> Dict[str, Any]:
+    """The ``RunOutput`` wire dict for what an executor returned."""
+    if isinstance(result, tuple) and len(result) == 3:
+        stdout, stderr, exit_code = result
+    elif all(hasattr(result, name) for name in ("stdout", "stderr", "exit_code")):
+        stdout, stderr, exit_code = result.stdout, result.stderr, result.exit_code
+    else:
+        raise TypeError("executor must return (stdout, stderr, exit_code), got %s" % type(result).__name__)
+    if not isinstance(exit_code, int) or isinstance(exit_code, bool):
+        raise TypeError("executor returned a non-integer exit code: %r" % (exit_code,))
+    stdout, stdout_truncated = _truncated(stdout, "stdout")
+    stderr, stderr_truncated = _truncated(stderr, "stderr")
+    return {"stdout": stdout, "stdouttruncated": stdout_truncated, "stderr": stderr,
+            "stderrtruncated": stderr_truncated, "exitCode": exit_code, "runnerError": ""}
+
+
+def failed_run_output(message: str) -> Dict[str, Any]:
+    """The ``RunOutput`` of a run whose executor failed."""
+    return {"stdout": "", "stdouttruncated": False, "stderr": "", "stderrtruncated": False,
+            "exitCode": 0, "runnerError": message}
+
+
+def _truncated(text: Any, name: str) -> Tuple[str, bool]:
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", errors="replace")
+    if text is None:
+        text = ""
+    if not isinstance(text, str):
+        raise TypeError("executor returned a non-text %s: %s" % (name, type(text).__name__))
+    encoded = text.encode("utf-8")
+    if len(encoded) <= MAX_OUTPUT_BYTES:
+        return text, False
+    return encoded[:MAX_OUTPUT_BYTES].decode("utf-8", errors="ignore"), True

@@ -1,0 +1,140 @@
+"""A job's life on the local node, one step every ``step_delay`` seconds.
+
+The steps follow a Go requester node with its compute nodes, for each shard:
+
+1. every compute node bids (event ``Bid``; shard ``Bidding``; local ``Selected``, ``Bid``);
+2. the first ``Concurrency`` bids are accepted (``BidAccepted``; shard ``Waiting``), the
+   others rejected (``BidRejected``; shard ``Cancelled``);
+3. the accepted shards run (shard ``Running``) through the node's executor;
+4. a finished run proposes its results (``ResultsProposed``; shard ``Verifying`` with
+   ``RunOutput``), a failed executor reports ``ComputeError`` (shard ``Error``);
+5. the requester verifies (``ResultsAccepted``; ``VerificationResult``; local ``Verified``);
+6. the compute node publishes (``ResultsPublished``; shard ``Completed`` with ``PublishedResults``).
+"""
+
+import copy
+import threading
+from typing import Any, Callable, Dict, List, Tuple
+
+from bacalhau_client.devserver.executor import Executor, failed_run_output, run_output
+from bacalhau_client.devserver.ids import fake_cid
+from bacalhau_client.devserver.record import JobRecord
+from bacalhau_client.models import ModelSpec
+from bacalhau_client.models.enums import JobEventType, JobLocalEventType, JobStateType
+
+
+class Lifecycle:
+    """Drives one job through its steps; :meth:`run` is the body of the job's thread."""
+
+    def __init__(self, record: JobRecord, *, lock: threading.Lock, stopping: threading.Event,
+                 step_delay: float, requester_id: str, compute_ids: List[str], executor: Executor,
+                 log: Callable[[str], None]):
+        self.record = record
+        self.lock = lock
+        self.stopping = stopping
+        self.step_delay = step_delay
+        self.requester_id = requester_id
+        self.compute_ids = compute_ids
+        self.executor = executor
+        self.log = log
+
+    def run(self) -> None:
+        """Run every step, stopping early (between steps) when the node stops."""
+        shards = range(self.record.job["ExecutionPlan"]["ShardsTotal"])
+        concurrency = self.record.job["Deal"].get("Concurrency", 1)
+        accepted = self.compute_ids[:concurrency]
+        steps = [
+            lambda: self._bid(shards),
+            lambda: self._accept(shards, accepted),
+            lambda: self._start(shards, accepted),
+            lambda: self._execute(shards, accepted),
+            lambda: self._verify(shards, accepted),
+            lambda: self._publish(shards, accepted),
+        ]
+        for step in steps:
+            if self.stopping.wait(self.step_delay):
+                return
+            step()
+        self.log("job %s finished" % self.record.job_id)
+
+    def _bid(self, shards) -> None:
+        with self.lock:
+            for node_id in self.compute_ids:
+                for index in shards:
+                    self.record.record_local(JobLocalEventType.SELECTED, node_id, index)
+                    self.record.emit(JobEventType.BID, node_id, shard_index=index)
+                    self.record.record_local(JobLocalEventType.BID, node_id, index)
+                    self.record.update_shard(node_id, index, State=JobStateType.BIDDING)
+
+    def _accept(self, shards, accepted: List[str]) -> None:
+        with self.lock:
+            for node_id in self.compute_ids:
+                for index in shards:
+                    if node_id in accepted:
+                        self.record.emit(JobEventType.BID_ACCEPTED, self.requester_id, node_id, index)
+                        self.record.record_local(JobLocalEventType.BID_ACCEPTED, node_id, index)
+                        self.record.update_shard(node_id, index, State=JobStateType.WAITING)
+                    else:
+                        self.record.emit(JobEventType.BID_REJECTED, self.requester_id, node_id, index)
+                        self.record.record_local(JobLocalEventType.BID_REJECTED, node_id, index)
+                        self.record.update_shard(node_id, index, State=JobStateType.CANCELLED)
+
+    def _start(self, shards, accepted: List[str]) -> None:
+        with self.lock:
+            for node_id in accepted:
+                for index in shards:
+                    self.record.update_shard(node_id, index, State=JobStateType.RUNNING)
+
+    def _execute(self, shards, accepted: List[str]) -> None:
+        outcomes = [(node_id, index) + self._run_executor(index) for node_id in accepted for index in shards]
+        with self.lock:
+            for node_id, index, output, error in outcomes:
+                if error is None:
+                    status = "Got results proposal of length: 0"
+                    self.record.emit(JobEventType.RESULTS_PROPOSED, node_id, shard_index=index,
+                                     Status=status, RunOutput=output)
+                    self.record.update_shard(node_id, index, State=JobStateType.VERIFYING, Status=status,
+                                             RunOutput=output)
+                else:
+                    self.record.emit(JobEventType.COMPUTE_ERROR, node_id, shard_index=index, Status=error,
+                                     RunOutput=output)
+                    self.record.update_shard(node_id, index, State=JobStateType.ERROR, Status=error,
+                                             RunOutput=output)
+                    self.log("job %s shard %d on %s failed: %s" % (self.record.job_id, index, node_id, error))
+
+    def _run_executor(self, shard_index: int) -> Tuple[Dict[str, Any], Any]:
+        """``(RunOutput, None)`` for a finished run, ``(RunOutput, message)`` when the executor failed."""
+        spec = ModelSpec.from_wire(copy.deepcopy(self.record.job["Spec"]))  # the executor cannot change the job
+        try:
+            return run_output(self.executor(spec, shard_index)), None
+        except Exception as error:  # any executor failure is the shard's failure, as on a compute node
+            message = str(error) or type(error).__name__
+            return failed_run_output(message), message
+
+    def _verify(self, shards, accepted: List[str]) -> None:
+        with self.lock:
+            for node_id, index in self._shards_in(JobStateType.VERIFYING, shards, accepted):
+                result = {"Complete": True, "Result": True}
+                self.record.emit(JobEventType.RESULTS_ACCEPTED, self.requester_id, node_id, index,
+                                 VerificationResult=result)
+                self.record.record_local(JobLocalEventType.VERIFIED, node_id, index)
+                self.record.update_shard(node_id, index, VerificationResult=result)
+
+    def _publish(self, shards, accepted: List[str]) -> None:
+        with self.lock:
+            for node_id, index in self._shards_in(JobStateType.VERIFYING, shards, accepted):
+                shard = self.record.shards[node_id][index]
+                published = {
+                    "StorageSource": "IPFS",
+                    "Name": "job-%s-shard-%d-host-%s" % (self.record.job_id, index, node_id),
+                    "CID": fake_cid("results", self.record.job_id, index, node_id, shard["RunOutput"]["stdout"]),
+                }
+                self.record.emit(JobEventType.RESULTS_PUBLISHED, node_id, shard_index=index,
+                                 PublishedResult=published)
+                self.record.update_shard(node_id, index, State=JobStateType.COMPLETED, PublishedResults=published)
+                self.record.results.append({"NodeID": node_id, "ShardIndex": index, "Data": published})
+
+    def _shards_in(self, state: str, shards, accepted: List[str]):
+        return [(node_id, index) for node_id in accepted for index in shards
+                if self.record.shards[node_id][index].get("State") == state]
+

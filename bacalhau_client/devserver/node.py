@@ -1,0 +1,161 @@
+"""The local requester node: its identity, its lifecycle threads, starting and stopping."""
+
+import copy
+import threading
+from typing import Any, Dict, List, Optional
+
+from bacalhau_client.devserver.executor import Executor, noop_executor
+from bacalhau_client.devserver.http_handler import NodeHTTPServer
+from bacalhau_client.devserver.ids import compute_node_ids, fake_peer_id
+from bacalhau_client.devserver.lifecycle import Lifecycle
+from bacalhau_client.devserver.record import JobRecord
+from bacalhau_client.devserver.store import JobStore
+from bacalhau_client.models import ModelJob
+from bacalhau_client.models.enums import JobEventType
+from bacalhau_client.models.timestamp import Timestamp
+
+DEFAULT_STEP_DELAY = 0.01
+DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
+STOP_TIMEOUT = 10.0
+
+
+class LocalRequesterNode:
+    """A Bacalhau requester node (API v1beta1) in this process, for trying the SDK and testing code.
+
+    It speaks the real node's HTTP API on 127.0.0.1, checks signatures and
+    jobs as the Go node does, and plays each job's life (bids, run,
+    verification, publication) with simulated compute nodes. Nothing is run:
+    ``executor`` decides each run's output (see
+    :mod:`bacalhau_client.devserver.executor`); the default succeeds with no
+    output, like Bacalhau's Noop executor. All state is in memory.
+
+    >>> with LocalRequesterNode() as node:
+    ...     client = Client(node.url)
+    ...     job = client.submit(docker_job("ubuntu", ["echo", "hello"]))
+    ...     client.wait(job.id)
+
+    Options: ``port`` (0 picks a free one), ``host``, ``compute_nodes`` (how
+    many simulated compute nodes bid; bids beyond the job's concurrency end
+    Cancelled), ``step_delay`` (seconds between lifecycle steps),
+    ``executor``, ``max_body_bytes`` (larger requests get 413).
+    """
+
+    def __init__(self, port: int = 0, host: str = "127.0.0.1", *, compute_nodes: int = 1,
+                 step_delay: float = DEFAULT_STEP_DELAY, executor: Optional[Executor] = None,
+                 max_body_bytes: int = DEFAULT_MAX_BODY_BYTES):
+        from bacalhau_client.signing import UserKey
+
+        _check_number("port", port, 0, 65535)
+        _check_number("compute_nodes", compute_nodes, 1, 1000)
+        if isinstance(step_delay, bool) or not isinstance(step_delay, (int, float)) or step_delay < 0:
+            raise ValueError("step_delay: must be a number of seconds >= 0, got %r" % (step_delay,))
+        if executor is not None and not callable(executor):
+            raise ValueError("executor: must be callable as executor(spec, shard_index), got %r" % (executor,))
+        _check_number("max_body_bytes", max_body_bytes, 1, 2 ** 40)
+        self.host = host
+        self.step_delay = float(step_delay)
+        self.executor: Executor = executor or noop_executor
+        self.max_body_bytes = max_body_bytes
+        self.public_key: str = UserKey.generate().public_key  # a fresh key per node, like a new Go node
+        self.node_id: str = fake_peer_id("Local", self.public_key)
+        self.compute_node_ids: List[str] = compute_node_ids(compute_nodes)
+        self.started_at = Timestamp.now()
+        self.store = JobStore()
+        self._requested_port = port
+        self._server: Optional[NodeHTTPServer] = None
+        self._serve_thread: Optional[threading.Thread] = None
+        self._stopping = threading.Event()
+        self._job_threads: List[threading.Thread] = []
+
+    @property
+    def port(self) -> int:
+        """The port the node listens on (known once started)."""
+        return self._running_server().server_address[1]
+
+    @property
+    def url(self) -> str:
+        """The node's base URL, e.g. ``http://127.0.0.1:53127``: pass it as the client's host."""
+        host = self.host if ":" not in self.host else "[%s]" % self.host
+        return "http://%s:%d" % (host, self.port)
+
+    def _running_server(self) -> NodeHTTPServer:
+        if self._server is None:
+            raise RuntimeError("the local node is not running: call start() or use it in a with block")
+        return self._server
+
+    def start(self) -> "LocalRequesterNode":
+        """Listen and serve in a background thread; returns the node."""
+        if self._server is not None:
+            raise RuntimeError("the local node is already running at %s" % self.url)
+        self._stopping.clear()
+        self._server = NodeHTTPServer((self.host, self._requested_port), self, self.max_body_bytes)
+        self._serve_thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+                                              name="bacalhau-local-node-http", daemon=True)
+        self._serve_thread.start()
+        self.store.log("local node %s listening on %s" % (self.node_id, self.url))
+        return self
+
+    def stop(self) -> None:
+        """Stop serving, close every connection and end the job threads (safe to call twice)."""
+        server = self._server
+        if server is None:
+            return
+        self._stopping.set()
+        server.shutdown()
+        server.close_connections()
+        server.server_close()  # joins the connection threads
+        self._serve_thread.join(STOP_TIMEOUT)
+        with self.store.lock:
+            job_threads, self._job_threads = self._job_threads, []
+        for thread in job_threads:
+            thread.join(STOP_TIMEOUT)
+        self._server = None
+        self._serve_thread = None
+
+    def serve_forever(self) -> None:
+        """Run in the foreground (starting if needed) until interrupted (Ctrl-C), then stop."""
+        if self._server is None:
+            self.start()
+        try:
+            self._serve_thread.join()
+        finally:
+            self.stop()
+
+    def __enter__(self) -> "LocalRequesterNode":
+        return self.start()
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.stop()
+
+    def jobs(self) -> List[ModelJob]:
+        """Every stored job with its current state, oldest first: for assertions in tests."""
+        with self.store.lock:
+            return [ModelJob.from_wire(copy.deepcopy(record.stored_job())) for record in self.store.all()]
+
+    def accept_job(self, job: Dict[str, Any]) -> JobRecord:
+        """Store a verified job, record its ``Created`` event and start its life."""
+        with self.store.lock:
+            record = JobRecord(job, self.store.next_sequence(), self.public_key)
+            self.store.add(record)
+            record.emit(JobEventType.CREATED, self.node_id, APIVersion=job["APIVersion"],
+                        ClientID=job["ClientID"], Spec=job["Spec"],
+                        JobExecutionPlan=job["ExecutionPlan"], Deal=job["Deal"])
+            lifecycle = Lifecycle(record, lock=self.store.lock, stopping=self._stopping,
+                                  step_delay=self.step_delay, requester_id=self.node_id,
+                                  compute_ids=self.compute_node_ids, executor=self.executor, log=self.store.log)
+            thread = threading.Thread(target=lifecycle.run, name="bacalhau-local-job-%s" % record.job_id[:8],
+                                      daemon=True)
+            self._job_threads = [item for item in self._job_threads if item.is_alive()] + [thread]
+            thread.start()
+        self.store.log("job %s submitted by client %s" % (record.job_id, job["ClientID"]))
+        return record
+
+    def __repr__(self) -> str:
+        where = self.url if self._server is not None else "not running"
+        return "LocalRequesterNode(%s, node_id=%r)" % (where, self.node_id)
+
+
+def _check_number(name: str, value: Any, low: int, high: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ValueError("%s: must be an integer from %d to %d, got %r" % (name, low, high, value))
+
