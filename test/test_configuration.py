@@ -1,0 +1,171 @@
+"""Configuration: defaults, the CLI's environment variables, and debug logging that stays in its own logger."""
+
+import logging
+
+import certifi
+import pytest
+from loopback import LoopbackServer
+
+from bacalhau_client import ApiClient, Configuration, JobApi, PublicapiStateRequest
+
+DEFAULT_HOST = "http://bootstrap.production.bacalhau.org:1234"
+
+
+@pytest.fixture
+def sdk_logger():
+    """The ``bacalhau_client`` logger, restored to how it was after the test."""
+    logger = logging.getLogger("bacalhau_client")
+    level, handlers = logger.level, list(logger.handlers)
+    yield logger
+    logger.setLevel(level)
+    logger.handlers[:] = handlers
+
+
+# --- defaults ----------------------------------------------------------------------------------------------
+
+
+def test_default_host_is_the_seed_node_without_a_trailing_slash():
+    assert Configuration().host == DEFAULT_HOST
+
+
+def test_trailing_slash_is_removed_from_the_host():
+    assert Configuration(host="http://127.0.0.1:1234/").host == "http://127.0.0.1:1234"
+
+
+def test_tls_is_verified_by_default():
+    assert Configuration().verify_ssl is True
+
+
+def test_ca_bundle_defaults_to_certifi():
+    assert Configuration().ca_certs == certifi.where()
+
+
+def test_ca_bundle_can_be_replaced():
+    assert Configuration(ssl_ca_cert="/etc/ssl/private-ca.pem").ca_certs == "/etc/ssl/private-ca.pem"
+
+
+def test_default_timeout_is_ten_seconds_to_connect_and_three_hundred_to_read():
+    assert Configuration().timeout == (10.0, 300.0)
+
+
+def test_default_retries_is_three():
+    assert Configuration().retries == 3
+
+
+def test_debug_is_off_by_default():
+    assert Configuration().debug is False
+
+
+def test_no_proxy_by_default():
+    assert (Configuration().proxy, Configuration().proxy_headers) == (None, None)
+
+
+def test_repr_names_the_host():
+    assert repr(Configuration(host="http://127.0.0.1:1")) == "Configuration(host='http://127.0.0.1:1')"
+
+
+# --- from_env ----------------------------------------------------------------------------------------------
+
+
+def test_from_env_without_variables_is_the_default_node():
+    assert Configuration.from_env({}).host == DEFAULT_HOST
+
+
+def test_from_env_reads_host_and_port():
+    environ = {"BACALHAU_API_HOST": "10.0.0.5", "BACALHAU_API_PORT": "2000"}
+    assert Configuration.from_env(environ).host == "http://10.0.0.5:2000"
+
+
+def test_from_env_uses_the_default_port_with_a_custom_host():
+    assert Configuration.from_env({"BACALHAU_API_HOST": "127.0.0.1"}).host == "http://127.0.0.1:1234"
+
+
+def test_from_env_uses_the_default_host_with_a_custom_port():
+    assert Configuration.from_env({"BACALHAU_API_PORT": "4321"}).host == "http://bootstrap.production.bacalhau.org:4321"
+
+
+def test_from_env_keeps_the_scheme_of_the_host():
+    environ = {"BACALHAU_API_HOST": "https://node.example.org", "BACALHAU_API_PORT": "443"}
+    assert Configuration.from_env(environ).host == "https://node.example.org:443"
+
+
+def test_from_env_keeps_a_port_written_in_the_host():
+    environ = {"BACALHAU_API_HOST": "http://127.0.0.1:9999", "BACALHAU_API_PORT": "1234"}
+    assert Configuration.from_env(environ).host == "http://127.0.0.1:9999"
+
+
+def test_from_env_accepts_an_ipv6_host():
+    assert Configuration.from_env({"BACALHAU_API_HOST": "[::1]"}).host == "http://[::1]:1234"
+
+
+def test_from_env_ignores_surrounding_spaces_and_a_trailing_slash():
+    environ = {"BACALHAU_API_HOST": " node.example.org/ ", "BACALHAU_API_PORT": " 80 "}
+    assert Configuration.from_env(environ).host == "http://node.example.org:80"
+
+
+def test_from_env_treats_empty_variables_as_unset():
+    environ = {"BACALHAU_API_HOST": "", "BACALHAU_API_PORT": ""}
+    assert Configuration.from_env(environ).host == DEFAULT_HOST
+
+
+def test_from_env_reads_the_process_environment(monkeypatch):
+    monkeypatch.setenv("BACALHAU_API_HOST", "192.168.1.7")
+    monkeypatch.setenv("BACALHAU_API_PORT", "1235")
+    assert Configuration.from_env().host == "http://192.168.1.7:1235"
+
+
+def test_from_env_passes_other_settings_through():
+    config = Configuration.from_env({}, timeout=5, retries=0, verify_ssl=False)
+    assert (config.timeout, config.retries, config.verify_ssl) == (5, 0, False)
+
+
+@pytest.mark.parametrize("port", ["abc", "0", "65536", "-1", "12.5", "1234x"])
+def test_from_env_with_a_bad_port_raises_value_error(port):
+    with pytest.raises(ValueError) as raised:
+        Configuration.from_env({"BACALHAU_API_PORT": port})
+    assert str(raised.value) == "BACALHAU_API_PORT: must be a port number from 1 to 65535, got %r" % port
+
+
+# --- debug logging -----------------------------------------------------------------------------------------
+
+
+def test_debug_sets_the_sdk_logger_to_debug(sdk_logger):
+    Configuration(debug=True)
+    assert sdk_logger.level == logging.DEBUG
+
+
+def test_debug_off_resets_the_sdk_logger(sdk_logger):
+    config = Configuration(debug=True)
+    config.debug = False
+    assert sdk_logger.level == logging.NOTSET
+
+
+def test_debug_leaves_the_root_and_urllib3_loggers_alone(sdk_logger):
+    root, urllib3_logger = logging.getLogger(), logging.getLogger("urllib3")
+    before = (root.level, list(root.handlers), urllib3_logger.level, list(urllib3_logger.handlers))
+    Configuration(debug=True)
+    assert (root.level, list(root.handlers), urllib3_logger.level, list(urllib3_logger.handlers)) == before
+
+
+def test_debug_adds_no_handler_when_the_sdk_logger_has_one(sdk_logger):
+    handler = logging.NullHandler()
+    sdk_logger.handlers[:] = [handler]
+    Configuration(debug=True)
+    assert sdk_logger.handlers == [handler]
+
+
+def test_debug_logs_each_request_and_answer_to_the_sdk_logger(sdk_logger, caplog):
+    with LoopbackServer(lambda request: b'{"state": {}}\n') as server:
+        with ApiClient(Configuration(host=server.url, debug=True)) as client:
+            with caplog.at_level(logging.DEBUG, logger="bacalhau_client"):
+                JobApi(client).states(PublicapiStateRequest(client_id="c", job_id="j"))
+    sdk_lines = [record.getMessage() for record in caplog.records if record.name == "bacalhau_client"]
+    assert sdk_lines == ["POST %s/states (30 bytes)" % server.url, "POST /states -> 200 OK"]
+
+
+def test_debug_logs_never_contain_the_request_body(sdk_logger, caplog):
+    with LoopbackServer(lambda request: b'{"state": {}}\n') as server:
+        with ApiClient(Configuration(host=server.url, debug=True)) as client:
+            with caplog.at_level(logging.DEBUG, logger="bacalhau_client"):
+                JobApi(client).states(PublicapiStateRequest(client_id="c", job_id="secret-value"))
+    assert "secret-value" not in caplog.text
