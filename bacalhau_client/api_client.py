@@ -148,7 +148,7 @@ class ApiClient:
             return data.decode("utf-8", errors="replace") if isinstance(data, bytes) else data
         try:
             value = json.loads(data)
-        except (ValueError, TypeError) as error:
+        except (ValueError, TypeError, RecursionError) as error:  # RecursionError: nested thousands deep
             raise self._decode_error(response, "expected JSON for %s, got %s" % (
                 response_type, _describe_error(error)), method, path) from None
         converted = self._convert(value, response_type)
@@ -165,7 +165,7 @@ class ApiClient:
             return cls.from_wire(value) if type(value) is dict else _MISMATCH
         match = _CONTAINER_TYPE.match(type_name)
         if match is None:
-            expected = {"int": int, "float": (int, float), "bool": bool}.get(type_name)
+            expected = {"str": str, "int": int, "float": (int, float), "bool": bool}.get(type_name)
             if expected is None:
                 raise ValueError("unknown response type %r" % type_name)
             return value if isinstance(value, expected) else _MISMATCH

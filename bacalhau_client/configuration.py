@@ -30,10 +30,14 @@ class Configuration:
     - ``timeout``: seconds, a number or a ``(connect, read)`` pair; the default
       ``(10, 300)`` gives slow nodes time to answer ``/list``.
     - ``retries``: how many times a failed call is retried (see
-      :mod:`bacalhau_client.retries`); ``0`` or ``False`` disables, a
-      ``urllib3.util.Retry`` is used as given.
-    - ``deadline``: the most seconds one call may take, retries and backoff
-      included; ``None`` means connect + read timeout.
+      :mod:`bacalhau_client.retries`; ``/submit`` only when it never left);
+      ``0`` or ``False`` disables, a ``urllib3.util.Retry`` is used as given.
+    - ``deadline``: the most seconds one call may take, retries, backoff and
+      the wait for a pooled connection included; ``None`` means the timeout
+      (connect + read for a pair).
+
+    Timeouts, retries and the deadline are read when the ``ApiClient`` is made;
+    a bad value raises ``ValueError`` there.
     - ``debug``: log requests and answers to the ``bacalhau_client`` logger.
 
     >>> config = Configuration(host="http://127.0.0.1:1234", timeout=(2, 30))

@@ -5,20 +5,28 @@ call can fail with; the subclasses let callers react to one kind::
 
     ApiException
     +-- ApiConnectionError        the request got no HTTP answer
-    |   +-- ApiTimeoutError       ... because a connect or read timeout fired
-    |   +-- ApiSSLError           ... because TLS verification failed
+    |   +-- ApiTimeoutError       ... because a connect or read timeout (or the deadline) ran out
+    |   +-- ApiSSLError           ... because TLS failed, most often an untrusted certificate
     +-- ApiDecodeError            the answer is not the JSON the call expects
     +-- BadRequestError           400 (bad body, bad signature, invalid job)
     +-- NotFoundError             the job does not exist (400 or 500, see below)
     +-- RateLimitError            429
     +-- ServerError               5xx
+
+Other statuses (a 3xx that was not followed, a 404 from a proxy) raise
+:class:`ApiException` itself.
 """
 
 import json
-from typing import Any, Dict, Mapping, Optional
+import re
+from typing import Any, Dict, Mapping, Optional, Tuple
 
 JOB_NOT_FOUND_CODE = "error-job-not-found"
 _JOB_NOT_FOUND_PREFIX = "Job not found"
+# A message read from a body is cut here, so that str(error) stays one readable line.
+MAX_MESSAGE_LENGTH = 300
+_HTML_TITLE = re.compile(r"<title[^>]*>(.*?)</title", re.IGNORECASE | re.DOTALL)
+_HTML_TAG = re.compile(r"<[^>]*>")
 
 
 class ApiException(Exception):
@@ -27,57 +35,52 @@ class ApiException(Exception):
     Attributes: ``status`` and ``reason`` (HTTP, or ``None`` with no answer),
     ``headers``, ``body`` (text), ``method`` and ``path`` of the request, and
     when the body is the node's error envelope its ``code``, ``message`` and
-    ``details``; otherwise ``message`` is the body's first line.
+    ``details``; otherwise ``message`` summarises the body in one line.
+    ``message``, ``code`` and ``details`` may also be given, and then the body
+    is not read for them.
     """
 
     def __init__(self, status: Optional[int] = None, reason: Optional[str] = None,
                  http_resp: Any = None, *, headers: Optional[Mapping[str, str]] = None,
                  body: Optional[str] = None, method: Optional[str] = None,
-                 path: Optional[str] = None, message: Optional[str] = None):
+                 path: Optional[str] = None, message: Optional[str] = None,
+                 code: Optional[str] = None, details: Optional[Dict[str, Any]] = None):
         if http_resp is not None:
             status = http_resp.status if status is None else status
             reason = http_resp.reason if reason is None else reason
             headers = http_resp.getheaders() if headers is None else headers
             if body is None:
                 body = _text(http_resp.data)
+        if message is None and code is None and details is None:
+            code, message, details = describe_body(body)
         self.status = status
         self.reason = reason
         self.headers = dict(headers) if headers is not None else None
         self.body = body
         self.method = method
         self.path = path
-        self.code: Optional[str] = None
-        self.details: Optional[Dict[str, Any]] = None
+        self.code = code
         self.message = message
-        envelope = parse_error_envelope(body)
-        if envelope is not None:
-            self.code = envelope.get("Code")
-            self.details = envelope.get("Details")
-            if message is None:
-                self.message = envelope.get("Message")
-        elif message is None and body:
-            self.message = body.strip().splitlines()[0] if body.strip() else None
+        self.details = details
         super().__init__(str(self))
 
     def __str__(self) -> str:
-        parts = []
+        head = "%s %s" % (self.method or "POST", self.path) if self.path else ""
         if self.status is not None:
-            parts.append("HTTP %s%s" % (self.status, " " + self.reason if self.reason else ""))
-        if self.path:
-            parts.append("from %s %s" % (self.method or "POST", self.path) if parts
-                         else "%s %s" % (self.method or "POST", self.path))
-        head = " ".join(parts)
+            status = "HTTP %s%s" % (self.status, " " + self.reason if self.reason else "")
+            head = "%s from %s" % (status, head) if head else status
         detail = self.message or ""
         if self.code:
             detail = "%s (%s)" % (detail, self.code) if detail else self.code
         line = "%s: %s" % (head, detail) if head and detail else head or detail or type(self).__name__
-        return line.replace("\n", " ")
+        return " ".join(line.split())
 
     def __reduce__(self):
-        return (_rebuild, (type(self), self.__dict__))
+        return _rebuild, (type(self), self.__dict__)
 
 
 def _rebuild(cls, state):
+    """Unpickle an :class:`ApiException`: its attributes, without running ``__init__`` again."""
     error = cls.__new__(cls)
     error.__dict__.update(state)
     Exception.__init__(error, str(error))
@@ -89,7 +92,7 @@ class ApiConnectionError(ApiException):
 
 
 class ApiTimeoutError(ApiConnectionError):
-    """The connect or read timeout (or the call's deadline) ran out."""
+    """The connect or read timeout, or the call's deadline, ran out."""
 
 
 class ApiSSLError(ApiConnectionError):
@@ -114,7 +117,7 @@ class NotFoundError(ApiException):
 
 
 class RateLimitError(ApiException):
-    """429: the node rate-limits each client."""
+    """429: the node rate-limits each client; ``headers`` may hold ``Retry-After``."""
 
 
 class ServerError(ApiException):
@@ -134,12 +137,37 @@ def parse_error_envelope(body: Optional[str]) -> Optional[Dict[str, Any]]:
     return None
 
 
+def describe_body(body: Optional[str]) -> Tuple[Optional[str], Optional[str], Optional[Dict[str, Any]]]:
+    """``(code, message, details)`` of an error body: from the envelope, else a one-line summary."""
+    envelope = parse_error_envelope(body)
+    if envelope is not None:
+        message = envelope.get("Message")
+        details = envelope.get("Details")
+        return (envelope["Code"], message if isinstance(message, str) else None,
+                details if isinstance(details, dict) else None)
+    return None, summarize(body), None
+
+
+def summarize(body: Optional[str]) -> Optional[str]:
+    """One short line for a body: an HTML page's title (proxies answer 502 with one), else its text."""
+    if not body or not body.strip():
+        return None
+    text = body
+    if body.lstrip().startswith("<"):
+        title = _HTML_TITLE.search(body)
+        text = title.group(1) if title else _HTML_TAG.sub(" ", body)
+    line = " ".join(text.split())
+    if len(line) > MAX_MESSAGE_LENGTH:
+        line = line[:MAX_MESSAGE_LENGTH] + "... (%d characters)" % len(line)
+    return line or None
+
+
 def exception_for_status(status: int, reason: Optional[str], headers: Mapping[str, str],
                          body: Optional[str], method: Optional[str] = None,
                          path: Optional[str] = None) -> ApiException:
-    """The exception class that fits a non-2xx answer, built from it."""
-    error = ApiException(status, reason, headers=headers, body=body, method=method, path=path)
-    if error.code == JOB_NOT_FOUND_CODE or (error.message or "").startswith(_JOB_NOT_FOUND_PREFIX):
+    """The exception that fits a non-2xx answer, built from it."""
+    code, message, details = describe_body(body)
+    if code == JOB_NOT_FOUND_CODE or (message or "").startswith(_JOB_NOT_FOUND_PREFIX):
         cls = NotFoundError
     elif status == 400:
         cls = BadRequestError
@@ -148,8 +176,9 @@ def exception_for_status(status: int, reason: Optional[str], headers: Mapping[st
     elif status >= 500:
         cls = ServerError
     else:
-        return error
-    return cls(status, reason, headers=headers, body=body, method=method, path=path)
+        cls = ApiException
+    return cls(status, reason, headers=headers, body=body, method=method, path=path,
+               message=message, code=code, details=details)
 
 
 def _text(data: Any) -> Optional[str]:

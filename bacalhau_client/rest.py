@@ -1,16 +1,17 @@
-"""The HTTP transport: one urllib3 ``PoolManager``, errors turned into :class:`ApiException`."""
+"""The HTTP transport: one urllib3 ``PoolManager``, every failure turned into an :class:`ApiException`."""
 
 import json
 import logging
+import re
 import ssl
 import time
 from typing import Any, Dict, Mapping, Optional
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import urllib3
 from urllib3.exceptions import (
-    HTTPError, MaxRetryError, NewConnectionError, ProxyError, ReadTimeoutError, SSLError,
-    TimeoutError as Urllib3TimeoutError,
+    DecodeError, EmptyPoolError, HTTPError, MaxRetryError, NewConnectionError, ProtocolError, ProxyError,
+    SSLError, TimeoutError as Urllib3TimeoutError,
 )
 
 from bacalhau_client.configuration import Configuration
@@ -18,9 +19,12 @@ from bacalhau_client.exceptions import (  # noqa: F401  (re-exported: the seed i
     ApiConnectionError, ApiDecodeError, ApiException, ApiSSLError, ApiTimeoutError,
     BadRequestError, NotFoundError, RateLimitError, ServerError, exception_for_status,
 )
-from bacalhau_client.retries import make_policies
+from bacalhau_client.retries import DeadlineTimeout, make_policies
 
 logger = logging.getLogger("bacalhau_client")
+
+# urllib3 starts many messages with the repr of its pool or connection object; users need the rest.
+_URLLIB3_PREFIX = re.compile(r"^(?:HTTPS?Connection(?:Pool)?\([^)]*\)|<[^>]*>): ")
 
 
 class RESTResponse:
@@ -28,7 +32,7 @@ class RESTResponse:
 
     __slots__ = ("urllib3_response", "status", "reason", "data")
 
-    def __init__(self, resp: urllib3.BaseHTTPResponse):
+    def __init__(self, resp: urllib3.HTTPResponse):
         self.urllib3_response = resp
         self.status = resp.status
         self.reason = resp.reason
@@ -44,23 +48,28 @@ class RESTResponse:
 
 
 class RESTClientObject:
-    """Sends requests through one ``urllib3.PoolManager`` shared by all threads."""
+    """Sends requests through one ``urllib3.PoolManager`` shared by all threads.
+
+    Retries, timeouts and the deadline come from the :class:`Configuration`
+    as it was when the client was made (see :mod:`bacalhau_client.retries`).
+    """
 
     def __init__(self, configuration: Optional[Configuration] = None, pools_size: int = 4,
                  maxsize: Optional[int] = None):
         configuration = configuration or Configuration()
         self.configuration = configuration
-        maxsize = maxsize or configuration.connection_pool_maxsize
-        pool_args: Dict[str, Any] = {"num_pools": pools_size, "maxsize": maxsize, "block": True}
-        if configuration.host.startswith("https") or configuration.cert_file:
-            pool_args.update(
-                cert_reqs=ssl.CERT_REQUIRED if configuration.verify_ssl else ssl.CERT_NONE,
-                ca_certs=configuration.ca_certs if configuration.verify_ssl else None,
-                cert_file=configuration.cert_file,
-                key_file=configuration.key_file,
-            )
-            if configuration.assert_hostname is not None:
-                pool_args["assert_hostname"] = configuration.assert_hostname
+        # block=True: threads beyond maxsize wait for a pooled connection instead of opening throwaway ones.
+        pool_args: Dict[str, Any] = {
+            "num_pools": pools_size, "maxsize": maxsize or configuration.connection_pool_maxsize,
+            "block": True,
+            # urllib3 uses these for https:// only; verification is on unless verify_ssl=False.
+            "cert_reqs": ssl.CERT_REQUIRED if configuration.verify_ssl else ssl.CERT_NONE,
+            "ca_certs": configuration.ca_certs if configuration.verify_ssl else None,
+            "cert_file": configuration.cert_file,
+            "key_file": configuration.key_file,
+        }
+        if configuration.assert_hostname is not None:
+            pool_args["assert_hostname"] = configuration.assert_hostname
         if configuration.proxy:
             self.pool_manager = urllib3.ProxyManager(
                 proxy_url=configuration.proxy, proxy_headers=configuration.proxy_headers, **pool_args)
@@ -68,6 +77,7 @@ class RESTClientObject:
             self.pool_manager = urllib3.PoolManager(**pool_args)
         self.read_only_retries, self.submit_retries = make_policies(configuration.retries)
         self.default_timeout = _timeout(configuration.timeout)
+        self.deadline = _seconds_or_none("deadline", configuration.deadline)
 
     def request(self, method: str, url: str, query_params: Optional[Mapping[str, Any]] = None,
                 headers: Optional[Mapping[str, str]] = None, body: Any = None,
@@ -78,7 +88,8 @@ class RESTClientObject:
         ``body`` may be bytes, text or a JSON-serialisable value. A non-2xx
         answer raises the matching :class:`ApiException` subclass; so does a
         connection failure or timeout. ``idempotent=False`` (``/submit``)
-        retries only failures that prove the request was never sent.
+        retries only failures that prove the request was never sent. With
+        ``_preload_content=False`` the urllib3 response is returned unread.
         """
         if post_params:
             raise ValueError("post_params are not used by this API: send a JSON body")
@@ -89,42 +100,37 @@ class RESTClientObject:
         if query_params:
             url += "?" + urlencode(query_params)
         timeout = self.default_timeout if _request_timeout is None else _timeout(_request_timeout)
-        retries = self._retries_for(_retries, idempotent, timeout)
-        path = "/" + url.split("://", 1)[-1].partition("/")[2]
-        debug = logger.isEnabledFor(logging.DEBUG)
-        if debug:
+        budget = self.deadline or _longest(timeout)
+        deadline = None if budget is None else time.monotonic() + budget
+        if deadline is not None:
+            timeout = DeadlineTimeout(timeout, deadline)
+        retries = self._retries_for(_retries, idempotent, deadline)
+        path = urlsplit(url).path or "/"
+        if logger.isEnabledFor(logging.DEBUG):
             logger.debug("%s %s (%d bytes)", method, url, len(body or b""))
         try:
             resp = self.pool_manager.request(
-                method, url, body=body, headers=headers, timeout=timeout, retries=retries,
-                preload_content=_preload_content)
+                method, url, body=body, headers=headers, timeout=timeout,
+                retries=retries, preload_content=_preload_content, pool_timeout=budget)
+            if not 200 <= resp.status < 300:
+                data = resp.data if _preload_content else resp.read()
+                raise exception_for_status(resp.status, resp.reason, resp.headers, _text(data), method, path)
         except HTTPError as error:
-            raise _connection_error(error, method, path) from None
+            raise _connection_error(error, method, path, _host(url)) from None
         except OSError as error:  # raised by the socket layer outside urllib3's wrapping
-            raise ApiConnectionError(message=str(error), method=method, path=path) from None
-        if _preload_content:
-            resp = RESTResponse(resp)
-        if debug:
-            logger.debug("%s %s -> %s %s", method, path, resp.status, resp.reason)
-        if not 200 <= resp.status < 300:
-            data = resp.data if _preload_content else resp.read()
-            raise exception_for_status(resp.status, resp.reason, resp.headers if not _preload_content
-                                       else resp.getheaders(), _text(data), method, path)
-        return resp
+            raise ApiConnectionError(message="connection to %s failed: %s" % (_host(url), error),
+                                     method=method, path=path) from None
+        logger.debug("%s %s -> %s %s", method, path, resp.status, resp.reason)
+        return RESTResponse(resp) if _preload_content else resp
 
-    def _retries_for(self, override: Any, idempotent: bool, timeout: urllib3.Timeout):
+    def _retries_for(self, override: Any, idempotent: bool, deadline: Optional[float]) -> urllib3.Retry:
+        """The retry policy of one call, bound to its deadline."""
         if override is None:
             policy = self.read_only_retries if idempotent else self.submit_retries
         else:
             read_only, submit = make_policies(override)
             policy = read_only if idempotent else submit
-        if not hasattr(policy, "with_deadline"):
-            return policy  # a user's own urllib3 Retry, used as given
-        budget = self.configuration.deadline
-        if budget is None:
-            budget = (timeout.connect_timeout or 0) + (timeout.read_timeout or 0) \
-                if timeout.total is None else timeout.total
-        return policy.with_deadline(time.monotonic() + budget) if budget else policy
+        return policy.with_deadline(deadline) if hasattr(policy, "with_deadline") else policy
 
     def GET(self, url: str, **kwargs):
         """Send a GET request."""
@@ -143,27 +149,66 @@ def _timeout(value: Any) -> urllib3.Timeout:
     """A urllib3 ``Timeout`` from a number, a ``(connect, read)`` pair or a ``Timeout``."""
     if isinstance(value, urllib3.Timeout):
         return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
+    if _is_seconds(value):
         return urllib3.Timeout(total=float(value))
-    if isinstance(value, (tuple, list)) and len(value) == 2 and all(
-            isinstance(part, (int, float)) and not isinstance(part, bool) and part > 0 for part in value):
+    if isinstance(value, (tuple, list)) and len(value) == 2 and all(_is_seconds(part) for part in value):
         return urllib3.Timeout(connect=float(value[0]), read=float(value[1]))
     raise ValueError("timeout: expected seconds > 0 or a (connect, read) pair of them, got %r" % (value,))
 
 
-def _connection_error(error: HTTPError, method: str, path: str) -> ApiConnectionError:
-    """The ApiException subclass for a urllib3 failure that produced no answer."""
+def _seconds_or_none(name: str, value: Any) -> Optional[float]:
+    if value is None or _is_seconds(value):
+        return value
+    raise ValueError("%s: expected seconds > 0 or None, got %r" % (name, value))
+
+
+def _is_seconds(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
+
+
+def _longest(timeout: urllib3.Timeout) -> Optional[float]:
+    """The longest one attempt may take with ``timeout`` (its total, else connect + read); ``None``: unbounded."""
+    if _is_seconds(timeout.total):
+        return timeout.total
+    parts = (timeout.connect_timeout, timeout.read_timeout)
+    return sum(parts) if all(_is_seconds(part) for part in parts) else None
+
+
+def _connection_error(error: HTTPError, method: str, path: str, host: str) -> ApiException:
+    """The ApiException subclass for a urllib3 failure that produced no usable answer."""
     reason = error.reason if isinstance(error, MaxRetryError) and error.reason is not None else error
     if isinstance(reason, ProxyError) and getattr(reason, "original_error", None) is not None:
         reason = reason.original_error
     if isinstance(reason, SSLError):
-        cls, message = ApiSSLError, "TLS failed: %s" % reason
-    elif isinstance(reason, (Urllib3TimeoutError, ReadTimeoutError)) and not isinstance(reason, NewConnectionError):
-        cls, message = ApiTimeoutError, "timed out: %s" % reason
+        cls, message = ApiSSLError, (
+            "TLS with %s failed: %s (to trust a private CA, set Configuration.ssl_ca_cert to its "
+            "PEM file)" % (host, _describe(reason)))
+    elif isinstance(reason, EmptyPoolError):
+        cls, message = ApiTimeoutError, "no free connection to %s within the call's deadline" % host
+    elif isinstance(reason, Urllib3TimeoutError) and not isinstance(reason, NewConnectionError):
+        cls, message = ApiTimeoutError, "timed out talking to %s: %s" % (host, _describe(reason))
+    elif isinstance(reason, DecodeError):
+        cls, message = ApiDecodeError, "could not decode the answer from %s: %s" % (host, _describe(reason))
     else:
-        cls, message = ApiConnectionError, "connection failed: %s" % reason
+        cls, message = ApiConnectionError, "connection to %s failed: %s" % (host, _describe(reason))
     return cls(message=message, method=method, path=path)
 
 
+def _describe(error: BaseException) -> str:
+    """urllib3's message for ``error``, without object reprs."""
+    args = [arg for arg in error.args if isinstance(arg, (str, BaseException))]
+    text = str(args[-1] if args and isinstance(args[-1], str) else error)
+    if isinstance(error, ProtocolError) and len(args) == 2 and isinstance(args[1], BaseException):
+        text, cause = str(args[0]).rstrip("."), str(args[1]) or type(args[1]).__name__
+        text = text if cause in text else "%s: %s" % (text, cause)
+    return _URLLIB3_PREFIX.sub("", text)
+
+
+def _host(url: str) -> str:
+    """``host:port`` of a URL, for messages."""
+    return urlsplit(url).netloc or url
+
+
 def _text(data: Any) -> str:
+    """An answer's body as text; bytes that are not UTF-8 are replaced, not fatal."""
     return data.decode("utf-8", errors="replace") if isinstance(data, bytes) else str(data or "")

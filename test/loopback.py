@@ -58,6 +58,8 @@ class LoopbackServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # Headers and body leave in two writes; without this, Nagle holds the body for the client's delayed ACK.
+            disable_nagle_algorithm = True
 
             def setup(self):
                 super().setup()

@@ -1,6 +1,5 @@
 """MiscApi: who the node is, whom it knows, what it runs (``/id``, ``/peers``, ``/version``)."""
 
-import json
 from typing import Any, Dict, List, Union
 
 from bacalhau_client.api.base import BaseApi, data_only
@@ -16,12 +15,8 @@ class MiscApi(BaseApi):
 
     def api_serverid_with_http_info(self, **kwargs: Any):
         """Like :meth:`api_serverid`, returning ``(data, status, headers)``."""
-        result = self._call("id", "GET", "/id", kwargs, response_type="str")
-        if kwargs.get("async_req") or not kwargs.get("_preload_content", True):
-            return result
-        if kwargs.get("_return_http_data_only"):
-            return _peer_id(result)
-        return (_peer_id(result[0]),) + tuple(result[1:])
+        # The node writes its ID as a JSON string ("Qm..."), so it is parsed as JSON.
+        return self._call("id", "GET", "/id", kwargs, response_type="object")
 
     def api_serverpeers(self, **kwargs: Any) -> Dict[str, List[str]]:
         """``GET /peers``: for each pubsub topic, the peer IDs the node sees."""
@@ -50,13 +45,3 @@ class MiscApi(BaseApi):
     version = api_serverversion
     version_with_http_info = api_serverversion_with_http_info
 
-
-def _peer_id(text: str) -> str:
-    """The node writes its ID as a JSON string; older nodes as bare text."""
-    text = text.strip()
-    if text.startswith('"'):
-        try:
-            return json.loads(text)
-        except ValueError:
-            pass
-    return text
