@@ -1,0 +1,180 @@
+"""Job builders: the CLI's defaults, early argument checks, and jobs the node accepts."""
+
+import json
+
+import pytest
+
+from bacalhau_client.jobs import docker_job, input_cid, input_url, language_job, new_job, output_volume, wasm_job
+from bacalhau_client.models import ModelStorageSpec
+from bacalhau_client.signing import UserKey, canonical_json, sign_submit_request
+
+
+@pytest.fixture(scope="module")
+def key(fixtures_dir):
+    return UserKey.from_pem((fixtures_dir / "keys" / "test_user_id.pem").read_bytes())
+
+
+@pytest.fixture(scope="module")
+def go_request(fixtures_dir):
+    return json.loads((fixtures_dir / "keys" / "go_signed_submit_request.json").read_bytes())
+
+
+def built_error(builder, *args, **kwargs):
+    with pytest.raises(ValueError) as caught:
+        builder(*args, **kwargs)
+    return str(caught.value)
+
+
+# --- defaults ---------------------------------------------------------------------------------
+
+def test_docker_job_defaults_give_the_seed_job(canonical_vectors):
+    seed = next(json.loads(vector["input"]) for vector in canonical_vectors if vector["name"] == "seed_example")
+    assert docker_job("ubuntu", ["date"]).to_wire() == seed["Job"]
+
+
+def test_docker_job_signs_to_the_go_signature(key, go_request):
+    assert sign_submit_request(docker_job("ubuntu", ["date"]), key).signature == go_request["signature"]
+
+
+def test_outputs_empty_list_means_no_outputs():
+    assert docker_job("ubuntu", outputs=[]).spec.outputs is None
+
+
+def test_docker_job_with_every_option():
+    job = docker_job("python:3.11", ["python", "-c", "print(1)"], env={"A": "1", "B": "2"}, working_dir="/work",
+                     inputs=[input_cid("QmIn"), input_url("https://example.com/a.csv", "/data")],
+                     outputs=[output_volume("results", "/results")], cpu="500m", memory="1Gb", disk="10Gb", gpu=1,
+                     timeout=600.5, concurrency=3, confidence=2, min_bids=2, annotations=["team-a"],
+                     verifier="deterministic", publisher="ipfs", glob_pattern="/inputs/*", batch_size=10,
+                     do_not_track=True)
+    assert job.to_wire() == {
+        "APIVersion": "V1beta1",
+        "Spec": {
+            "Engine": "Docker", "Verifier": "Deterministic", "Publisher": "Ipfs",
+            "Docker": {"Image": "python:3.11", "Entrypoint": ["python", "-c", "print(1)"],
+                       "EnvironmentVariables": ["A=1", "B=2"], "WorkingDirectory": "/work"},
+            "Resources": {"CPU": "500m", "Memory": "1Gb", "Disk": "10Gb", "GPU": "1"},
+            "Timeout": 600.5,
+            "inputs": [{"StorageSource": "IPFS", "CID": "QmIn", "path": "/inputs"},
+                       {"StorageSource": "URLDownload", "URL": "https://example.com/a.csv", "path": "/data"}],
+            "outputs": [{"StorageSource": "IPFS", "Name": "results", "path": "/results"}],
+            "Annotations": ["team-a"],
+            "Sharding": {"GlobPattern": "/inputs/*", "BatchSize": 10, "GlobPatternBasePath": "/inputs"},
+            "DoNotTrack": True,
+        },
+        "Deal": {"Concurrency": 3, "Confidence": 2, "MinBids": 2},
+    }
+
+
+def test_docker_env_as_list_is_kept():
+    assert docker_job("ubuntu", env=["A=1", "B=x=y"]).spec.docker.environment_variables == ["A=1", "B=x=y"]
+
+
+def test_wasm_job_puts_the_module_in_the_first_context():
+    job = wasm_job("QmModule", "main", ["a", "b"], env={"K": "v"}, import_modules=[input_cid("QmLib", "/lib")])
+    spec = job.to_wire()["Spec"]
+    assert (spec["Engine"], spec["Contexts"], spec["Wasm"]) == (
+        "Wasm", [{"StorageSource": "IPFS", "CID": "QmModule", "path": "/job"}],
+        {"EntryPoint": "main", "Parameters": ["a", "b"], "EnvironmentVariables": {"K": "v"},
+         "ImportModules": [{"StorageSource": "IPFS", "CID": "QmLib", "path": "/lib"}]})
+
+
+def test_language_job_sets_the_language_spec():
+    context = input_cid("QmCtx", "/job")
+    job = language_job("python", "3.10", program_path="main.py", requirements_path="requirements.txt",
+                       context=context)
+    assert job.to_wire()["Spec"]["Language"] == {
+        "Language": "python", "LanguageVersion": "3.10", "DeterministicExecution": True,
+        "JobContext": {"StorageSource": "IPFS", "CID": "QmCtx", "path": "/job"},
+        "ProgramPath": "main.py", "RequirementsPath": "requirements.txt"}
+
+
+@pytest.mark.parametrize("job", [
+    docker_job("ubuntu", ["echo", "<&>"], env={"A": "1"}, inputs=[input_url("http://x/y")], cpu=0.5),
+    wasm_job("QmModule", parameters=["x"], env={"b": "1", "a": "2"}),
+    language_job("python", "3.10", command="print(1 + 1)", deterministic=False),
+    new_job("Noop", publisher="Noop", concurrency=2, confidence=1),
+], ids=["docker", "wasm", "language", "noop"])
+def test_built_job_signs_and_round_trips_canonically(job, key):
+    request = sign_submit_request(job, key)
+    canonical = canonical_json(request.data)
+    assert canonical_json(json.loads(canonical)) == canonical
+
+
+# --- argument checks --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("args, kwargs, message", [
+    (("",), {}, "image: expected a non-empty str, got ''"),
+    ((None,), {}, "image: expected a non-empty str, got None"),
+    (("ubuntu", "date"), {}, "entrypoint: expected a list of str, got str 'date'"),
+    (("ubuntu", ["date", 1]), {}, "entrypoint[1]: expected a str, got int 1"),
+    (("ubuntu",), {"env": {1: "x"}}, "env: names must be non-empty str without '=', got 1"),
+    (("ubuntu",), {"env": {"A=B": "x"}}, "env: names must be non-empty str without '=', got 'A=B'"),
+    (("ubuntu",), {"env": {"A": 1}}, "env['A']: expected a str, got int 1"),
+    (("ubuntu",), {"env": ["A"]}, "env[0]: expected 'NAME=value', got 'A'"),
+    (("ubuntu",), {"env": ["=x"]}, "env[0]: expected 'NAME=value', got '=x'"),
+    (("ubuntu",), {"working_dir": "work"}, "working_dir: expected an absolute path (starting with /), got 'work'"),
+    (("ubuntu",), {"concurrency": 0}, "concurrency: must be >= 1, got 0"),
+    (("ubuntu",), {"concurrency": 1.0}, "concurrency: expected an int, got float 1.0"),
+    (("ubuntu",), {"confidence": -1}, "confidence: must be >= 0, got -1"),
+    (("ubuntu",), {"concurrency": 2, "confidence": 3}, "confidence: must be <= concurrency (2), got 3"),
+    (("ubuntu",), {"min_bids": -1}, "min_bids: must be >= 0, got -1"),
+    (("ubuntu",), {"batch_size": 0}, "batch_size: must be >= 1, got 0"),
+    (("ubuntu",), {"verifier": "strict"}, "verifier: unknown verifier 'strict'; known: Noop, Deterministic"),
+    (("ubuntu",), {"publisher": "s3"}, "publisher: unknown publisher 's3'; known: Noop, Ipfs, Filecoin, Estuary"),
+    (("ubuntu",), {"timeout": 0}, "timeout: expected a positive number of seconds, got 0"),
+    (("ubuntu",), {"timeout": True}, "timeout: expected a positive number of seconds, got True"),
+    (("ubuntu",), {"timeout": float("inf")}, "timeout: expected a positive number of seconds, got inf"),
+    (("ubuntu",), {"cpu": True}, "cpu: expected a str such as '1' or '500m', got True"),
+    (("ubuntu",), {"memory": ""}, "memory: expected a str such as '1' or '500m', got ''"),
+    (("ubuntu",), {"annotations": "nightly"}, "annotations: expected a list of str, got str 'nightly'"),
+    (("ubuntu",), {"do_not_track": 1}, "do_not_track: expected True or False, got 1"),
+    (("ubuntu",), {"inputs": ["QmX"]}, "inputs[0]: expected a ModelStorageSpec (from input_cid(), input_url() or "
+                                       "output_volume()), got str"),
+    (("ubuntu",), {"inputs": input_cid("QmX")}, "inputs: expected a list of volumes (input_cid(), input_url(), "
+                                                "output_volume()), got ModelStorageSpec"),
+    (("ubuntu",), {"inputs": [ModelStorageSpec(cid="QmX")]},
+     "inputs[0]: unknown storage source None; known: IPFS, URLDownload, FilecoinUnsealed, Filecoin, Estuary"),
+])
+def test_docker_job_rejects_bad_arguments(args, kwargs, message):
+    assert built_error(docker_job, *args, **kwargs) == message
+
+
+def test_unknown_option_is_a_type_error():
+    with pytest.raises(TypeError, match="unexpected keyword argument 'cpus'"):
+        docker_job("ubuntu", cpus="1")
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"command": "print(1)", "program_path": "main.py"}])
+def test_language_job_needs_exactly_one_of_command_and_program_path(kwargs):
+    assert built_error(language_job, "python", "3.10", **kwargs) == \
+        "language_job: give exactly one of command or program_path"
+
+
+def test_language_job_rejects_a_context_that_is_not_a_volume():
+    assert built_error(language_job, "python", "3.10", command="x", context="QmCtx") == \
+        "context: expected a ModelStorageSpec, got str"
+
+
+def test_wasm_job_rejects_a_module_that_is_not_a_cid_or_volume():
+    assert built_error(wasm_job, 42) == "module: expected a CID str or a ModelStorageSpec, got int"
+
+
+def test_wasm_job_env_must_be_a_dict():
+    assert built_error(wasm_job, "QmModule", env=["A=1"]) == "env: expected a dict of str to str, got list"
+
+
+@pytest.mark.parametrize("builder, args, message", [
+    (input_cid, ("",), "cid: expected a non-empty str, got ''"),
+    (input_cid, ("QmX", "inputs"), "path: expected an absolute path (starting with /), got 'inputs'"),
+    (input_url, ("ftp://x/y",), "url: expected an http:// or https:// URL, got 'ftp://x/y'"),
+    (output_volume, ("", "/outputs"), "name: expected a non-empty str, got ''"),
+    (output_volume, ("outputs", ""), "path: expected a non-empty str, got ''"),
+])
+def test_volume_helpers_reject_bad_arguments(builder, args, message):
+    assert built_error(builder, *args) == message
+
+
+def test_new_job_rejects_an_unknown_engine():
+    assert built_error(new_job, "Podman") == \
+        "engine: unknown engine 'Podman'; known: Noop, Docker, Wasm, Language, PythonWasm"
