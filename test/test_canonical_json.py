@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from bacalhau_client.models import ModelDeal, ModelJob, ModelJobCreatePayload, ModelSpec
 from bacalhau_client.models import enums
 from bacalhau_client.models.base import MODEL_REGISTRY
-from bacalhau_client.signing import _go_float_text, _plan, _DecodeError, canonical_json
+from bacalhau_client.canonical import _go_float_text, canonical_json, encode_model
 
 CLIENT_ID = "ac13188e93c97a9c2e7cf8e86c7313156a73436036f30da1ececc2ce79f9ea51"
 EMPTY_SPEC_TAIL = '"Docker":{},"Language":{"JobContext":{}},"Wasm":{},"Resources":{"GPU":""},"Sharding":{}'
@@ -290,10 +290,9 @@ def test_integer_field_accepts_the_int64_range():
 
 
 def test_unsigned_field_rejects_negative_and_accepts_uint64_max():
-    plan = _plan("ModelResourceUsageData")
-    assert plan.decode({"Memory": 2 ** 64 - 1}, None) == {"Memory": 2 ** 64 - 1}
-    with pytest.raises(_DecodeError, match=r"^-1 is out of range for uint64$"):
-        plan.decode({"Memory": -1}, None)
+    assert encode_model("ModelResourceUsageData", {"Memory": 2 ** 64 - 1}) == '{"Memory":18446744073709551615}'
+    with pytest.raises(ValueError, match=r"^Memory: -1 is out of range for uint64$"):
+        encode_model("ModelResourceUsageData", {"Memory": -1})
 
 
 @pytest.mark.parametrize("value, message", [

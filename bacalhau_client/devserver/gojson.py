@@ -5,23 +5,20 @@ that carry a value). :func:`encode_model` writes such a dict as Go writes the
 struct behind the model: keys in struct order, ``omitempty`` keys left out
 when empty, struct fields always present (``{}`` when empty), zero times as
 ``0001-01-01T00:00:00Z``, map keys sorted, strings escaped as Go escapes them.
-It is the very encoder :func:`bacalhau_client.signing.canonical_json` uses, so
-the node and the signer cannot disagree about a byte.
+It is the very encoder :func:`bacalhau_client.canonical.canonical_json` uses,
+so the node and the signer cannot disagree about a byte.
 """
 
 from typing import Any, Dict
 
-from bacalhau_client.signing import _go_json, _plan
+from bacalhau_client.canonical import encode_model, go_json
 
-
-def encode_model(class_name: str, data: Dict[str, Any]) -> str:
-    """A sparse wire dict written as the Go struct behind model ``class_name``."""
-    return _go_json(_plan(class_name).decode(data, None))
+__all__ = ["encode_map", "encode_model", "encode_value", "sorted_map"]
 
 
 def encode_value(value: Any) -> str:
     """A plain JSON value (dicts keep their order; see :func:`encode_map` for Go maps)."""
-    return _go_json(value)
+    return go_json(value)
 
 
 def sorted_map(mapping: Dict[str, Any]) -> Dict[str, Any]:
