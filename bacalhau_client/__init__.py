@@ -18,10 +18,14 @@ from bacalhau_client.exceptions import (  # noqa: E402
     ApiConnectionError, ApiDecodeError, ApiException, ApiSSLError, ApiTimeoutError, BadRequestError,
     NotFoundError, RateLimitError, ServerError,
 )
-from bacalhau_client.models import *  # noqa: E402,F401,F403
-from bacalhau_client.models import __all__ as _model_names  # noqa: E402
+from bacalhau_client.models import (  # noqa: E402,F401
+    APIVersion, Engine, Field, JobEventType, JobLocalEventType, JobStateType, Model, Publisher,
+    StorageSourceType, Timestamp, Verifier,
+)
+from bacalhau_client.models import MODEL_NAMES as _MODEL_NAMES, __all__ as _model_names  # noqa: E402
 
-# Public names that load their module on first use: {name: module}.
+# Public names that load their module on first use: {name: module}. Models
+# (ModelJob, ...) load the same way, through bacalhau_client.models.
 _LAZY = {
     "Client": "bacalhau_client.client",
     "JobFailed": "bacalhau_client.client",
@@ -33,14 +37,21 @@ _LAZY = {
 
 
 def __getattr__(name):
-    module_name = _LAZY.get(name)
+    if name in _MODEL_NAMES:
+        module_name = "bacalhau_client.models"
+    else:
+        module_name = _LAZY.get(name)
     if module_name is None:
         raise AttributeError("module 'bacalhau_client' has no attribute %r" % name)
     import importlib
 
     value = getattr(importlib.import_module(module_name), name)
-    globals()[name] = value
+    globals()[name] = value  # later lookups skip this function
     return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))
 
 
 __all__ = [

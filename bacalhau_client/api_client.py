@@ -13,6 +13,8 @@ from bacalhau_client.models.timestamp import Timestamp
 from bacalhau_client.rest import RESTClientObject
 
 _CONTAINER_TYPE = re.compile(r"(list)\[(.+)\]\Z|(dict)\(str, (.+)\)\Z")
+# Made once: json.dumps with options builds a new encoder on every call.
+_JSON_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 class ApiClient:
@@ -101,8 +103,7 @@ class ApiClient:
         if body is not None:
             headers["Content-Type"] = "application/json"
             if not isinstance(body, bytes):
-                body = json.dumps(self.sanitize_for_serialization(body), ensure_ascii=False,
-                                  separators=(",", ":")).encode("utf-8")
+                body = _JSON_ENCODER.encode(self.sanitize_for_serialization(body)).encode("utf-8")
         if header_params:
             headers.update(header_params)
         response = self.rest_client.request(

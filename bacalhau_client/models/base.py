@@ -12,15 +12,59 @@ the server sent -- including keys and enum values this SDK does not know yet --
 is written back unchanged.
 """
 
-import pprint
+import importlib
+import re
 from datetime import datetime
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Callable, Dict, Optional, Tuple
 
 from bacalhau_client.models.timestamp import Timestamp
 
-# Every model class, by name, so type strings such as "list[ModelJobEvent]" can
-# name classes that are defined in modules imported later.
-MODEL_REGISTRY: Dict[str, type] = {}
+_CLASS_NAME = re.compile(r"[A-Z][A-Za-z0-9]*\Z")
+_WORD_START = re.compile(r"(?<!^)(?=[A-Z])")
+
+
+def module_name(class_name: str) -> str:
+    """The module that defines a model class: ``ModelJobShardState`` -> ``...models.model_job_shard_state``."""
+    return "bacalhau_client.models." + _WORD_START.sub("_", class_name).lower()
+
+
+class ModelRegistry(dict):
+    """Every model class by name; a lookup of a class not loaded yet imports its module.
+
+    Type strings such as ``"list[ModelJobEvent]"`` name classes, and models
+    load on first use so that ``import bacalhau_client`` stays cheap. Iterating
+    shows the classes loaded so far.
+    """
+
+    def __missing__(self, class_name: str) -> type:
+        if not isinstance(class_name, str) or not _CLASS_NAME.match(class_name):
+            raise KeyError(class_name)
+        module = module_name(class_name)
+        try:
+            importlib.import_module(module)
+        except ModuleNotFoundError as error:
+            if error.name != module:
+                raise  # the model's module exists but something it imports does not
+            raise KeyError(class_name) from None
+        cls = dict.get(self, class_name)
+        if cls is None:
+            raise KeyError(class_name)
+        return cls
+
+    def __contains__(self, class_name: object) -> bool:
+        return self.get(class_name) is not None
+
+    def get(self, class_name: str, default: Any = None) -> Any:
+        cls = dict.get(self, class_name)  # the common case: loaded already
+        if cls is not None:
+            return cls
+        try:
+            return self[class_name]
+        except KeyError:
+            return default
+
+
+MODEL_REGISTRY: Dict[str, type] = ModelRegistry()
 
 _SCALARS = {"str": str, "int": int, "float": (int, float), "bool": bool, "object": object}
 
@@ -94,23 +138,33 @@ def _wire(value: Any) -> Any:
     return value
 
 
-def _view(raw: Any, field: Field) -> Any:
-    """The typed view of a raw JSON value; a value of the wrong JSON type is returned as it came."""
-    kind = field.kind
-    if kind == "model":
-        return MODEL_REGISTRY[field.item].from_wire(raw) if type(raw) is dict else raw
-    if kind == "datetime":
-        return Timestamp(raw) if type(raw) is str else raw
-    if field.item not in MODEL_REGISTRY:
-        return raw  # list[str] and dict(str, str) are used as they are
-    cls = MODEL_REGISTRY[field.item]
-    if kind == "list":
-        if type(raw) is not list:
+def _converter(field: Field) -> Callable[[Any], Any]:
+    """The function that turns a field's raw JSON value into its typed view.
+
+    Built once per field, so reading an attribute does no type-string work; a
+    value of the wrong JSON type is returned as it came.
+    """
+    if field.kind == "datetime":
+        return lambda raw: Timestamp(raw) if type(raw) is str else raw
+    registry, name = MODEL_REGISTRY, field.item  # looked up per call: models load on first use
+    if field.kind == "model":
+        return lambda raw: registry[name].from_wire(raw) if type(raw) is dict else raw
+    if not _CLASS_NAME.match(name):
+        return lambda raw: raw  # items that are containers themselves are used as they are
+    if field.kind == "list":
+        def convert_list(raw):
+            if type(raw) is not list:
+                return raw
+            from_wire = registry[name].from_wire
+            return [from_wire(item) if type(item) is dict else item for item in raw]
+        return convert_list
+
+    def convert_dict(raw):
+        if type(raw) is not dict:
             return raw
-        return [cls.from_wire(item) if type(item) is dict else item for item in raw]
-    if type(raw) is not dict:
-        return raw
-    return {key: cls.from_wire(item) if type(item) is dict else item for key, item in raw.items()}
+        from_wire = registry[name].from_wire
+        return {key: from_wire(item) if type(item) is dict else item for key, item in raw.items()}
+    return convert_dict
 
 
 def _check(owner: str, field: Field, value: Any) -> Any:
@@ -128,7 +182,12 @@ def _check(owner: str, field: Field, value: Any) -> Any:
         if isinstance(value, datetime):
             return Timestamp.from_datetime(value)
         if isinstance(value, str):
-            return Timestamp(value)
+            timestamp = Timestamp(value)
+            try:
+                timestamp.datetime  # the node refuses a payload whose time it cannot parse
+            except ValueError:
+                raise ValueError("%s: expected an RFC 3339 timestamp, got %r" % (where, value)) from None
+            return timestamp
         raise ValueError("%s: expected datetime or RFC 3339 str, got %s" % (where, type(value).__name__))
     if kind == "model":
         return _check_model(where, field.item, value)
@@ -169,14 +228,16 @@ def _make_property(field: Field) -> property:
         def getter(self):
             return self._data.get(key)
     else:
+        convert = _converter(field)
+
         def getter(self):
             views = self._views
-            if attr in views:
-                return views[attr]
-            raw = self._data.get(key)
-            if raw is None:
-                return None
-            value = views[attr] = _view(raw, field)
+            value = views.get(attr, _Missing)
+            if value is _Missing:
+                raw = self._data.get(key)
+                if raw is None:
+                    return None
+                value = views[attr] = convert(raw)
             return value
 
     def setter(self, value):
@@ -281,6 +342,8 @@ class Model:
 
     def to_str(self) -> str:
         """The model pretty-printed, for logs and notebooks."""
+        import pprint  # loaded here: it costs more to import than all the models
+
         return pprint.pformat(self.to_dict())
 
     def __repr__(self) -> str:
