@@ -98,6 +98,7 @@ class ApiClient:
     def _call_api(self, resource_path, method, body, response_type, query_params, header_params,
                   _return_http_data_only, _preload_content, _request_timeout, _retries, idempotent):
         headers = dict(self.default_headers)
+        headers["Accept"] = "text/plain" if response_type == "str" else "application/json"
         if self.cookie:
             headers["Cookie"] = self.cookie
         if body is not None:

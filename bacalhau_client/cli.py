@@ -15,7 +15,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence
 from bacalhau_client.client import Client, JobFailed, iter_shards, summarize_state
 from bacalhau_client.configuration import Configuration
 from bacalhau_client.exceptions import ApiException
-from bacalhau_client.models.base import Model
+from bacalhau_client.models.base import wire_value
 
 EXIT_OK = 0
 EXIT_JOB_FAILED = 1
@@ -331,17 +331,7 @@ def _print_table(headers: List[str], rows: List[List[str]]) -> None:
 
 
 def _print_json(value: Any) -> None:
-    print(json.dumps(_wire(value), indent=2, ensure_ascii=False))
-
-
-def _wire(value: Any) -> Any:
-    if isinstance(value, Model):
-        return value.to_wire()
-    if isinstance(value, list):
-        return [_wire(item) for item in value]
-    if isinstance(value, dict):
-        return {key: _wire(item) for key, item in value.items()}
-    return value
+    print(json.dumps(wire_value(value), indent=2, ensure_ascii=False))
 
 
 def _number(text: str, convert: Callable[[str], Any], rule: str, ok: Callable[[Any], bool]) -> Any:

@@ -165,6 +165,8 @@ def assert_request_received(server, endpoint: Endpoint) -> None:
     request = server.requests[0]
     assert (request.method, request.path) == (endpoint.method, endpoint.path)
     assert request.headers["User-Agent"] == USER_AGENT
+    text_only = endpoint.path in ("/livez", "/readyz", "/logz")
+    assert request.headers["Accept"] == ("text/plain" if text_only else "application/json")
     if endpoint.sent is None:
         assert "Content-Type" not in request.headers
         assert request.body == b""

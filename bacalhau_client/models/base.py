@@ -125,14 +125,14 @@ class _Missing:
     """Marks "no value": distinct from a JSON null, which is kept."""
 
 
-def _wire(value: Any) -> Any:
-    """The JSON form of a value held in a model (models, lists, dicts, datetimes)."""
+def wire_value(value: Any) -> Any:
+    """The JSON form of a value held in a model, or of a list or dict of them (datetimes as RFC 3339)."""
     if isinstance(value, Model):
         return value.to_wire()
     if isinstance(value, list):
-        return [_wire(item) for item in value]
+        return [wire_value(item) for item in value]
     if isinstance(value, dict):
-        return {key: _wire(item) for key, item in value.items()}
+        return {key: wire_value(item) for key, item in value.items()}
     if isinstance(value, datetime):
         return Timestamp.from_datetime(value)
     return value
@@ -317,7 +317,7 @@ class Model:
         for key, raw in self._data.items():
             field = by_key.get(key)
             if field is not None and field.attr in views:
-                out[key] = _wire(views[field.attr])
+                out[key] = wire_value(views[field.attr])
             else:
                 out[key] = raw
         return out
