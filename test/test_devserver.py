@@ -74,7 +74,9 @@ def only_shard(job):
 
 
 def raw_post(node, path, body):
-    return urllib3.request("POST", node.url + path, body=body, retries=False)
+    """POST raw bytes, bypassing the SDK (works with urllib3 1.26 and 2.x)."""
+    with urllib3.PoolManager() as pool:
+        return pool.request("POST", node.url + path, body=body, retries=False)
 
 
 # --- start, stop, identity ---------------------------------------------------------------------
