@@ -78,6 +78,7 @@ class RESTClientObject:
         self.read_only_retries, self.submit_retries = make_policies(configuration.retries)
         self.default_timeout = _timeout(configuration.timeout)
         self.deadline = _seconds_or_none("deadline", configuration.deadline)
+        self.default_budget = self.deadline or _longest(self.default_timeout)
 
     def request(self, method: str, url: str, query_params: Optional[Mapping[str, Any]] = None,
                 headers: Optional[Mapping[str, str]] = None, body: Any = None,
@@ -99,13 +100,15 @@ class RESTClientObject:
             body = body.encode("utf-8")
         if query_params:
             url += "?" + urlencode(query_params)
-        timeout = self.default_timeout if _request_timeout is None else _timeout(_request_timeout)
-        budget = self.deadline or _longest(timeout)
+        if _request_timeout is None:
+            timeout, budget = self.default_timeout, self.default_budget
+        else:
+            timeout = _timeout(_request_timeout)
+            budget = self.deadline or _longest(timeout)
         deadline = None if budget is None else time.monotonic() + budget
         if deadline is not None:
             timeout = DeadlineTimeout(timeout, deadline)
         retries = self._retries_for(_retries, idempotent, deadline)
-        path = urlsplit(url).path or "/"
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug("%s %s (%d bytes)", method, url, len(body or b""))
         try:
@@ -114,13 +117,14 @@ class RESTClientObject:
                 retries=retries, preload_content=_preload_content, pool_timeout=budget)
             if not 200 <= resp.status < 300:
                 data = resp.data if _preload_content else resp.read()
-                raise exception_for_status(resp.status, resp.reason, resp.headers, _text(data), method, path)
+                raise exception_for_status(resp.status, resp.reason, resp.headers, _text(data), method, _path(url))
         except HTTPError as error:
-            raise _connection_error(error, method, path, _host(url)) from None
+            raise _connection_error(error, method, _path(url), _host(url)) from None
         except OSError as error:  # raised by the socket layer outside urllib3's wrapping
             raise ApiConnectionError(message="connection to %s failed: %s" % (_host(url), error),
-                                     method=method, path=path) from None
-        logger.debug("%s %s -> %s %s", method, path, resp.status, resp.reason)
+                                     method=method, path=_path(url)) from None
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug("%s %s -> %s %s", method, _path(url), resp.status, resp.reason)
         return RESTResponse(resp) if _preload_content else resp
 
     def _retries_for(self, override: Any, idempotent: bool, deadline: Optional[float]) -> urllib3.Retry:
@@ -202,6 +206,11 @@ def _describe(error: BaseException) -> str:
         text, cause = str(args[0]).rstrip("."), str(args[1]) or type(args[1]).__name__
         text = text if cause in text else "%s: %s" % (text, cause)
     return _URLLIB3_PREFIX.sub("", text)
+
+
+def _path(url: str) -> str:
+    """The path of a URL, for messages (worked out only when one is needed)."""
+    return urlsplit(url).path or "/"
 
 
 def _host(url: str) -> str:
