@@ -173,12 +173,57 @@ def run_list(args: argparse.Namespace) -> int:
     """``list``: the newest jobs."""
     with _client(args) as client:
         jobs = client.list(limit=args.limit, all=args.all)
+    return _show(args, jobs, _print_jobs)
+
+
+def run_describe(args: argparse.Namespace) -> int:
+    """``describe``: one job and its state."""
+    with _client(args) as client:
+        job = client.get(args.job_id)
+    return _show(args, job, _print_job)
+
+
+def run_events(args: argparse.Namespace) -> int:
+    """``events``: the job's timeline."""
+    with _client(args) as client:
+        events = client.events(args.job_id)
+    return _show(args, events, _print_events)
+
+
+def run_results(args: argparse.Namespace) -> int:
+    """``results``: where each shard's results were published."""
+    with _client(args) as client:
+        results = client.results(args.job_id)
+    return _show(args, results, _print_results)
+
+
+def run_wait(args: argparse.Namespace) -> int:
+    """``wait``: block until the job finishes."""
+    with _client(args) as client:
+        state = client.wait(args.job_id, timeout=args.timeout)
+    return _show(args, state, _print_shards)
+
+
+def _show(args: argparse.Namespace, value: Any, print_table: Callable[[Any], None]) -> int:
+    """Print a command's answer as ``--output`` asks: JSON as the node sent it, or a table."""
     if args.output == "json":
-        _print_json(jobs)
-        return EXIT_OK
+        _print_json(value)
+    else:
+        print_table(value)
+    return EXIT_OK
+
+
+def _print_jobs(jobs: List[Any]) -> None:
     rows = [[job.id[:8], job.created_at or "", summarize_state(job.job_state), _job_summary(job)] for job in jobs]
     _print_table(["ID", "CREATED", "STATE", "JOB"], rows)
-    return EXIT_OK
+
+
+def _print_job(job: Any) -> None:
+    for label, value in (("ID", job.id), ("Client ID", job.client_id), ("Created", job.created_at),
+                         ("Requester", job.requester_node_id), ("Job", _job_summary(job)),
+                         ("State", summarize_state(job.job_state))):
+        print("%-10s %s" % (label + ":", value or ""))
+    _print_shards(job.job_state)
 
 
 def _job_summary(job: Any) -> str:
@@ -188,54 +233,6 @@ def _job_summary(job: Any) -> str:
     if spec.docker is not None and spec.docker.image:
         return " ".join([spec.docker.image] + list(spec.docker.entrypoint or []))
     return spec.engine or ""
-
-
-def run_describe(args: argparse.Namespace) -> int:
-    """``describe``: one job and its state."""
-    with _client(args) as client:
-        job = client.get(args.job_id)
-    if args.output == "json":
-        _print_json(job)
-        return EXIT_OK
-    for label, value in (("ID", job.id), ("Client ID", job.client_id), ("Created", job.created_at),
-                         ("Requester", job.requester_node_id), ("Job", _job_summary(job)),
-                         ("State", summarize_state(job.job_state))):
-        print("%-10s %s" % (label + ":", value or ""))
-    _print_shards(job.job_state)
-    return EXIT_OK
-
-
-def run_events(args: argparse.Namespace) -> int:
-    """``events``: the job's timeline."""
-    with _client(args) as client:
-        events = client.events(args.job_id)
-    if args.output == "json":
-        _print_json(events)
-    else:
-        _print_events(events)
-    return EXIT_OK
-
-
-def run_results(args: argparse.Namespace) -> int:
-    """``results``: where each shard's results were published."""
-    with _client(args) as client:
-        results = client.results(args.job_id)
-    if args.output == "json":
-        _print_json(results)
-    else:
-        _print_results(results)
-    return EXIT_OK
-
-
-def run_wait(args: argparse.Namespace) -> int:
-    """``wait``: block until the job finishes."""
-    with _client(args) as client:
-        state = client.wait(args.job_id, timeout=args.timeout)
-    if args.output == "json":
-        _print_json(state)
-    else:
-        _print_shards(state)
-    return EXIT_OK
 
 
 def run_id(args: argparse.Namespace) -> int:

@@ -10,12 +10,14 @@
 
 ``answer`` may also return a plain ``bytes`` body (status 200, JSON). Requests
 are recorded whole (method, path, headers, body); ``connections`` counts the
-TCP connections the server accepted, to check keep-alive reuse.
+TCP connections the server accepted, to check keep-alive reuse. With an
+``ssl_context`` it serves HTTPS; a client refusing its certificate is not an error.
 """
 
+import ssl
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Callable, Dict, List, NamedTuple, Tuple, Union
+from typing import Callable, Dict, List, NamedTuple, Optional, Tuple, Union
 
 
 class RecordedRequest(NamedTuple):
@@ -31,18 +33,24 @@ Answer = Union[bytes, Tuple[int, Dict[str, str], bytes]]
 class LoopbackServer:
     """A threaded HTTP/1.1 server that answers with ``answer(request)`` and records every request."""
 
-    def __init__(self, answer: Callable[[RecordedRequest], Answer]):
+    def __init__(self, answer: Callable[[RecordedRequest], Answer], ssl_context: Optional[ssl.SSLContext] = None):
         self.answer = answer
         self.requests: List[RecordedRequest] = []
         self.connections = 0
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
+        self._scheme = "http"
+        if ssl_context is not None:
+            # The handshake runs in each connection's thread, so a refused one never blocks accepting.
+            self._server.socket = ssl_context.wrap_socket(self._server.socket, server_side=True,
+                                                          do_handshake_on_connect=False)
+            self._scheme = "https"
         self._thread = threading.Thread(target=self._server.serve_forever, name="loopback-server", daemon=True)
 
     @property
     def url(self) -> str:
-        return "http://127.0.0.1:%d" % self._server.server_port
+        return "%s://127.0.0.1:%d" % (self._scheme, self._server.server_port)
 
     def __enter__(self) -> "LoopbackServer":
         self._thread.start()
@@ -65,6 +73,12 @@ class LoopbackServer:
                 super().setup()
                 with server._lock:
                     server.connections += 1
+
+            def handle(self):
+                try:
+                    super().handle()
+                except (ssl.SSLError, ConnectionError):
+                    pass  # a client that refused our certificate, as TLS tests make it do
 
             def log_message(self, *args):
                 pass

@@ -5,8 +5,6 @@ import datetime
 import ipaddress
 import os
 import ssl
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import certifi
 import pytest
@@ -51,59 +49,11 @@ def write_self_signed_certificate(directory, name: str, hosts) -> str:
     return cert_path
 
 
-class HttpsLoopback:
-    """An HTTPS server on 127.0.0.1 that answers every GET with ``OK``; counts connections and requests."""
-
-    def __init__(self, cert_path: str):
-        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        context.load_cert_chain(cert_path, cert_path[:-len(".pem")] + ".key")
-        self.requests = 0
-        self.connections = 0
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self._server.daemon_threads = True
-        # The handshake runs in each connection's thread, so a refused one never blocks accepting.
-        self._server.socket = context.wrap_socket(self._server.socket, server_side=True,
-                                                  do_handshake_on_connect=False)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return "https://127.0.0.1:%d" % self._server.server_port
-
-    def __enter__(self) -> "HttpsLoopback":
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(5)
-
-    def _handler_class(self):
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def do_GET(self):
-                server.requests += 1
-                self.send_response(200)
-                self.send_header("Content-Type", "text/plain")
-                self.send_header("Content-Length", "2")
-                self.end_headers()
-                self.wfile.write(b"OK")
-
-            def handle(self):
-                server.connections += 1
-                try:
-                    super().handle()
-                except (ssl.SSLError, ConnectionError):
-                    pass  # the client refused our certificate, as some tests make it do
-
-            def log_message(self, *args):
-                pass
-
-        return Handler
+def https_loopback(cert_path: str) -> LoopbackServer:
+    """An HTTPS server on 127.0.0.1, with the certificate at ``cert_path``, answering ``OK``."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert_path, cert_path[:-len(".pem")] + ".key")
+    return LoopbackServer(lambda request: (200, {"Content-Type": "text/plain"}, b"OK"), ssl_context=context)
 
 
 @pytest.fixture(scope="module")
@@ -127,38 +77,38 @@ def test_verification_is_on_by_default():
 
 
 def test_self_signed_server_is_refused_by_default(certificate):
-    with HttpsLoopback(certificate) as server:
+    with https_loopback(certificate) as server:
         with pytest.raises(ApiSSLError) as caught:
             livez(server.url)
     assert isinstance(caught.value, ApiConnectionError)
     assert str(caught.value).startswith("GET /livez: TLS with 127.0.0.1:%s failed: " % server.url.rsplit(":", 1)[1])
     assert "certificate verify failed" in str(caught.value)
     assert str(caught.value).endswith("(to trust a private CA, set Configuration.ssl_ca_cert to its PEM file)")
-    assert server.requests == 0
+    assert len(server.requests) == 0
 
 
 def test_refused_certificate_is_not_retried(certificate):
-    with HttpsLoopback(certificate) as server:
+    with https_loopback(certificate) as server:
         with pytest.raises(ApiSSLError):
             livez(server.url, retries=3, deadline=10.0)
     assert server.connections == 1
 
 
 def test_self_signed_server_is_trusted_with_its_certificate_as_ca(certificate):
-    with HttpsLoopback(certificate) as server:
+    with https_loopback(certificate) as server:
         assert livez(server.url, ssl_ca_cert=certificate) == "OK"
-    assert server.requests == 1
+    assert len(server.requests) == 1
 
 
 def test_certificate_for_another_host_is_refused_even_when_trusted(certificate_for_another_host):
-    with HttpsLoopback(certificate_for_another_host) as server:
+    with https_loopback(certificate_for_another_host) as server:
         with pytest.raises(ApiSSLError) as caught:
             livez(server.url, ssl_ca_cert=certificate_for_another_host)
     assert "127.0.0.1" in str(caught.value)
 
 
 def test_verify_ssl_false_accepts_any_certificate_with_a_warning(certificate):
-    with HttpsLoopback(certificate) as server:
+    with https_loopback(certificate) as server:
         with pytest.warns(urllib3.exceptions.InsecureRequestWarning):
             assert livez(server.url, verify_ssl=False) == "OK"
 

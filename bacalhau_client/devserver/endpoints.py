@@ -158,8 +158,7 @@ def list_jobs(node, body: bytes) -> Answer:
         else:
             records = [record for record in store.all() if record.job.get("ClientID") == request["client_id"]]
         records = _sorted(records, request["sort_by"], request["sort_reverse"])[:max(request["max_jobs"], 0)]
-        jobs = ",".join(encode_model("ModelJob", record.stored_job()) for record in records)
-    return json_answer('{"jobs":[%s]}' % jobs)
+        return _list_answer("jobs", "ModelJob", [record.stored_job() for record in records])
 
 
 def _sorted(records: List[JobRecord], sort_by: str, reverse: bool) -> List[JobRecord]:
@@ -190,26 +189,28 @@ def events(node, body: bytes) -> Answer:
     """``POST /events``: the job's events in the order they happened."""
     with node.store.lock:
         record = _job_record(node, body, EVENTS_REQUEST)
-        return json_answer('{"events":[%s]}' % ",".join(encode_model("ModelJobEvent", event)
-                                                       for event in record.events))
+        return _list_answer("events", "ModelJobEvent", record.events)
 
 
 def local_events(node, body: bytes) -> Answer:
     """``POST /local_events``: what this node decided about the job (``null`` before anything)."""
     with node.store.lock:
         record = _job_record(node, body, LOCAL_EVENTS_REQUEST)
-        if not record.local_events:
-            return json_answer('{"localEvents":null}')
-        return json_answer('{"localEvents":[%s]}' % ",".join(encode_model("ModelJobLocalEvent", event)
-                                                            for event in record.local_events))
+        return _list_answer("localEvents", "ModelJobLocalEvent", record.local_events, null_when_empty=True)
 
 
 def results(node, body: bytes) -> Answer:
     """``POST /results``: one entry per shard whose results were published."""
     with node.store.lock:
         record = _job_record(node, body, STATE_REQUEST)
-        return json_answer('{"results":[%s]}' % ",".join(encode_model("ModelPublishedResult", result)
-                                                        for result in record.results))
+        return _list_answer("results", "ModelPublishedResult", record.results)
+
+
+def _list_answer(key: str, class_name: str, items: List[Dict[str, Any]], null_when_empty: bool = False) -> Answer:
+    """``{"<key>":[...]}``, each item written as Go writes ``class_name`` (a nil Go slice as ``null``)."""
+    if not items and null_when_empty:
+        return json_answer('{"%s":null}' % key)
+    return json_answer('{"%s":[%s]}' % (key, ",".join(encode_model(class_name, item) for item in items)))
 
 
 def version(node, body: bytes) -> Answer:
