@@ -393,7 +393,8 @@ def expected_field_flags(row: ReferenceRow) -> Dict[str, object]:
         "enum": enum.group(1) if enum else None,
         "base64": "(base64)" in wire_type,
         "int_keys": "decimal shard index" in wire_type,
-        "omitempty": row.omitempty != "no",
+        # Only the model.* structs have omitempty keys; the envelopes and health schemas write every field.
+        "omitempty": row.omitempty == "yes",
         "pointer": row.go_type.startswith("*"),
         "unsigned": row.go_type == "uint64",
     }

@@ -7,7 +7,7 @@ class PublicapiDebugResponse(Model):
     """The body of ``GET /debug``: capacity and the jobs in progress."""
 
     _fields = (
-        Field('available_compute_capacity', 'AvailableComputeCapacity', 'ModelResourceUsageData'),
-        Field('compute_jobs', 'ComputeJobs', 'list[ComputenodeActiveJob]'),
-        Field('requester_jobs', 'RequesterJobs', 'list[RequesternodeActiveJob]'),
+        Field('available_compute_capacity', 'AvailableComputeCapacity', 'ModelResourceUsageData', omitempty=False),
+        Field('compute_jobs', 'ComputeJobs', 'list[ComputenodeActiveJob]', omitempty=False),
+        Field('requester_jobs', 'RequesterJobs', 'list[RequesternodeActiveJob]', omitempty=False),
     )

@@ -7,5 +7,5 @@ class PublicapiEventsResponse(Model):
     """The answer of ``POST /events``: the job's events in order."""
 
     _fields = (
-        Field('events', 'events', 'list[ModelJobEvent]'),
+        Field('events', 'events', 'list[ModelJobEvent]', omitempty=False),
     )

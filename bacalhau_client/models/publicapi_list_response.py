@@ -7,5 +7,5 @@ class PublicapiListResponse(Model):
     """The answer of ``POST /list``."""
 
     _fields = (
-        Field('jobs', 'jobs', 'list[ModelJob]'),
+        Field('jobs', 'jobs', 'list[ModelJob]', omitempty=False),
     )

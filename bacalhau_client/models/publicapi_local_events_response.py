@@ -7,5 +7,5 @@ class PublicapiLocalEventsResponse(Model):
     """The answer of ``POST /local_events``."""
 
     _fields = (
-        Field('local_events', 'localEvents', 'list[ModelJobLocalEvent]'),
+        Field('local_events', 'localEvents', 'list[ModelJobLocalEvent]', omitempty=False),
     )

@@ -7,5 +7,5 @@ class PublicapiResultsResponse(Model):
     """The answer of ``POST /results``: one entry per published shard."""
 
     _fields = (
-        Field('results', 'results', 'list[ModelPublishedResult]'),
+        Field('results', 'results', 'list[ModelPublishedResult]', omitempty=False),
     )

@@ -7,6 +7,6 @@ class PublicapiStateRequest(Model):
     """The body of ``POST /states`` and ``POST /results``."""
 
     _fields = (
-        Field('client_id', 'client_id', 'str'),
-        Field('job_id', 'job_id', 'str'),
+        Field('client_id', 'client_id', 'str', omitempty=False),
+        Field('job_id', 'job_id', 'str', omitempty=False),
     )

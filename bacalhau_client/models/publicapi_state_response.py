@@ -7,5 +7,5 @@ class PublicapiStateResponse(Model):
     """The answer of ``POST /states``."""
 
     _fields = (
-        Field('state', 'state', 'ModelJobState'),
+        Field('state', 'state', 'ModelJobState', omitempty=False),
     )

@@ -7,5 +7,5 @@ class PublicapiSubmitResponse(Model):
     """The answer of ``POST /submit``: the job as the node stored it."""
 
     _fields = (
-        Field('job', 'job', 'ModelJob'),
+        Field('job', 'job', 'ModelJob', omitempty=False),
     )

@@ -7,5 +7,5 @@ class PublicapiVersionRequest(Model):
     """The body of ``POST /version``."""
 
     _fields = (
-        Field('client_id', 'client_id', 'str'),
+        Field('client_id', 'client_id', 'str', omitempty=False),
     )

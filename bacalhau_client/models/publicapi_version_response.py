@@ -7,5 +7,5 @@ class PublicapiVersionResponse(Model):
     """The answer of ``POST /version``."""
 
     _fields = (
-        Field('build_version_info', 'build_version_info', 'ModelBuildVersionInfo'),
+        Field('build_version_info', 'build_version_info', 'ModelBuildVersionInfo', omitempty=False),
     )

@@ -7,8 +7,8 @@ class RequesternodeActiveJob(Model):
     """A job a requester node is coordinating, as ``/debug`` reports it."""
 
     _fields = (
-        Field('bidding_nodes_count', 'BiddingNodesCount', 'int'),
-        Field('completed_nodes_count', 'CompletedNodesCount', 'int'),
-        Field('shard_id', 'ShardID', 'str'),
-        Field('state', 'State', 'str'),
+        Field('bidding_nodes_count', 'BiddingNodesCount', 'int', omitempty=False),
+        Field('completed_nodes_count', 'CompletedNodesCount', 'int', omitempty=False),
+        Field('shard_id', 'ShardID', 'str', omitempty=False),
+        Field('state', 'State', 'str', omitempty=False),
     )

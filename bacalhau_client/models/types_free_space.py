@@ -7,7 +7,7 @@ class TypesFreeSpace(Model):
     """Free disk space of the node's mounts, from ``/healthz``."""
 
     _fields = (
-        Field('ipfs_mount', 'IPFSMount', 'TypesMountStatus'),
-        Field('root', 'root', 'TypesMountStatus'),
-        Field('tmp', 'tmp', 'TypesMountStatus'),
+        Field('ipfs_mount', 'IPFSMount', 'TypesMountStatus', omitempty=False),
+        Field('root', 'root', 'TypesMountStatus', omitempty=False),
+        Field('tmp', 'tmp', 'TypesMountStatus', omitempty=False),
     )

@@ -7,5 +7,5 @@ class TypesHealthInfo(Model):
     """The body of ``GET /healthz``."""
 
     _fields = (
-        Field('free_space', 'FreeSpace', 'TypesFreeSpace'),
+        Field('free_space', 'FreeSpace', 'TypesFreeSpace', omitempty=False),
     )

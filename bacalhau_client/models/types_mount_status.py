@@ -7,7 +7,7 @@ class TypesMountStatus(Model):
     """Space on one mount, in bytes."""
 
     _fields = (
-        Field('all', 'All', 'int'),
-        Field('free', 'Free', 'int'),
-        Field('used', 'Used', 'int'),
+        Field('all', 'All', 'int', omitempty=False),
+        Field('free', 'Free', 'int', omitempty=False),
+        Field('used', 'Used', 'int', omitempty=False),
     )
