@@ -53,6 +53,18 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return _fail(EXIT_USAGE, str(error))
     except KeyboardInterrupt:
         return _fail(EXIT_INTERRUPTED, "interrupted")
+    except BrokenPipeError:
+        return _reader_went_away()
+
+
+def _reader_went_away() -> int:
+    """The output's reader closed it (``... | head``): stop quietly, as other command-line tools do."""
+    try:
+        # Python flushes stdout at exit; point it at /dev/null so that flush cannot fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass  # stdout is not a real file (an embedding program's stream): nothing to flush
+    return EXIT_OK
 
 
 def _fail(code: int, message: str) -> int:

@@ -54,6 +54,16 @@ def test_demo_runs_end_to_end_as_a_subprocess():
     assert "Output (simulated by the local node; no container ran):\nhello\n" in finished.stdout
 
 
+def test_demo_piped_into_a_reader_that_stops_early_exits_quietly():
+    environment = dict(os.environ, PYTHONPATH=str(ROOT))
+    demo = subprocess.Popen([sys.executable, "-m", "bacalhau_client", "demo"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, cwd=str(ROOT), env=environment)
+    assert demo.stdout.readline().startswith(b"Started a local requester node")
+    demo.stdout.close()  # like `| head -1`
+    _, stderr = demo.communicate(timeout=60)
+    assert (demo.returncode, stderr) == (0, b"")
+
+
 def test_submit_wait_prints_the_output(capsys, node):
     code, out, err = run(capsys, "submit", "--host", node.url, "--wait", "ubuntu", "echo", "hello")
     assert (code, err) == (0, "")
