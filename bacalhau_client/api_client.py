@@ -124,7 +124,7 @@ class ApiClient:
         if obj is None or isinstance(obj, self.PRIMITIVE_TYPES):
             return obj
         if isinstance(obj, Model):
-            return self.sanitize_for_serialization(obj.to_wire()) if obj._views else obj._data
+            return obj.to_wire()  # already JSON: what the node sent, with any changes applied
         if isinstance(obj, (list, tuple)):
             return [self.sanitize_for_serialization(item) for item in obj]
         if isinstance(obj, dict):

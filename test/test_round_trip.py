@@ -355,3 +355,18 @@ def test_generated_well_formed_bodies_round_trip(client, type_name):
 @pytest.mark.parametrize("type_name", GENERATED_TYPES)
 def test_generated_bodies_with_values_of_any_type_round_trip(client, type_name):
     check_generated_bodies(client, type_name, noisy=True)
+
+
+def test_deeply_nested_unknown_value_round_trips_and_prints(client):
+    deep: Any = "bottom"
+    for _ in range(600):
+        deep = [deep]
+    body = {"jobs": [{"ID": "j1", "Future": deep, "Spec": {"Docker": {"Image": "ubuntu"}}}]}
+    response = client.deserialize(Response(json.dumps(body)), "PublicapiListResponse")
+    job = response.jobs[0]
+    assert job.spec.docker.image == "ubuntu"
+    assert job.additional_properties == {"Future": deep}
+    assert client.sanitize_for_serialization(response) == body
+    assert job.to_dict()["Future"] == deep
+    assert repr(job).startswith("ModelJob(id='j1', Future=[[[")
+    assert job.to_str() == repr(job)  # deeper than pprint can walk: the one-line form instead

@@ -126,13 +126,17 @@ class _Missing:
 
 
 def wire_value(value: Any) -> Any:
-    """The JSON form of a value held in a model, or of a list or dict of them (datetimes as RFC 3339)."""
+    """The JSON form of a value held in a model: a model, a list or dict of models, a datetime.
+
+    Only the models are converted: anything else is already JSON as it came,
+    so a deeply nested unknown value is passed along, not walked.
+    """
     if isinstance(value, Model):
         return value.to_wire()
-    if isinstance(value, list):
-        return [wire_value(item) for item in value]
-    if isinstance(value, dict):
-        return {key: wire_value(item) for key, item in value.items()}
+    if type(value) is list:
+        return [item.to_wire() if isinstance(item, Model) else item for item in value]
+    if type(value) is dict:
+        return {key: item.to_wire() if isinstance(item, Model) else item for key, item in value.items()}
     if isinstance(value, datetime):
         return Timestamp.from_datetime(value)
     return value
@@ -344,7 +348,10 @@ class Model:
         """The model pretty-printed, for logs and notebooks."""
         import pprint  # loaded here: it costs more to import than all the models
 
-        return pprint.pformat(self.to_dict())
+        try:
+            return pprint.pformat(self.to_dict())
+        except RecursionError:  # a value nested deeper than pprint can walk (only a hostile server sends one)
+            return repr(self)
 
     def __repr__(self) -> str:
         return "%s(%s)" % (type(self).__name__, ", ".join(
@@ -363,11 +370,11 @@ class Model:
 
 
 def _plain(value: Any) -> Any:
-    """Turn nested models into dicts keyed by attribute names, for :meth:`Model.to_dict`."""
+    """Turn models, and lists or dicts of them, into dicts keyed by attribute names, for :meth:`Model.to_dict`."""
     if isinstance(value, Model):
         return value.to_dict()
-    if isinstance(value, list):
-        return [_plain(item) for item in value]
-    if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
+    if type(value) is list:
+        return [item.to_dict() if isinstance(item, Model) else item for item in value]
+    if type(value) is dict:
+        return {key: item.to_dict() if isinstance(item, Model) else item for key, item in value.items()}
     return value
