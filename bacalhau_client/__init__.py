@@ -11,6 +11,8 @@ importing the package stays cheap and does not need ``cryptography``.
 
 __version__ = "1.0.0"
 
+from typing import TYPE_CHECKING  # noqa: E402
+
 from bacalhau_client.api import HealthApi, JobApi, MiscApi  # noqa: E402
 from bacalhau_client.api_client import ApiClient  # noqa: E402
 from bacalhau_client.configuration import Configuration  # noqa: E402
@@ -23,6 +25,12 @@ from bacalhau_client.models import (  # noqa: E402,F401
     StorageSourceType, Timestamp, Verifier,
 )
 from bacalhau_client.models import MODEL_NAMES as _MODEL_NAMES, __all__ as _model_names  # noqa: E402
+
+if TYPE_CHECKING:  # what the lazy names below are, for type checkers and editors
+    from bacalhau_client.client import Client, JobFailed  # noqa: F401
+    from bacalhau_client.devserver import LocalRequesterNode  # noqa: F401
+    from bacalhau_client.models import *  # noqa: F401,F403
+    from bacalhau_client.signing import UserKey, canonical_json, sign_submit_request  # noqa: F401
 
 # Public names that load their module on first use: {name: module}. Models
 # (ModelJob, ...) load the same way, through bacalhau_client.models.

@@ -1,0 +1,21 @@
+"""Types of PublicapiSubmitResponse, written by scripts/gen_model_stubs.py from its table."""
+
+from datetime import datetime
+from typing import Any, Dict, List, Optional, Tuple, Union
+
+from bacalhau_client.models.base import Field, Model
+from bacalhau_client.models.timestamp import Timestamp
+from bacalhau_client.models.model_job import ModelJob
+
+
+class PublicapiSubmitResponse(Model):
+    _fields: Tuple[Field, ...]
+    @property
+    def job(self) -> Optional[ModelJob]: ...
+    @job.setter
+    def job(self, value: Union[ModelJob, Dict[str, Any], None]) -> None: ...
+
+    def __init__(
+        self,
+        job: Union[ModelJob, Dict[str, Any], None] = ...,
+    ) -> None: ...
