@@ -9,6 +9,9 @@ written back unchanged) and offers the ``datetime`` as a view.
 import re
 import time
 from datetime import datetime, timedelta, timezone
+
+# Inside Timestamp the name ``datetime`` is its property; annotations use this alias.
+DateTime = datetime
 from typing import Optional
 
 _RFC3339 = re.compile(
@@ -49,14 +52,14 @@ class Timestamp(str):
         return sign * timedelta(hours=int(zone[1:3]), minutes=int(zone[4:6]))
 
     @property
-    def datetime(self) -> datetime:
+    def datetime(self) -> DateTime:
         """An aware ``datetime`` in the written offset, truncated to microseconds."""
         year, month, day, hour, minute, second = (int(part) for part in self._parts()[:6])
         return datetime(year, month, day, hour, minute, second, self.nanosecond // 1000,
                         tzinfo=timezone(self.utcoffset))
 
     @classmethod
-    def from_datetime(cls, value: datetime, nanosecond: Optional[int] = None) -> "Timestamp":
+    def from_datetime(cls, value: DateTime, nanosecond: Optional[int] = None) -> "Timestamp":
         """Write a ``datetime`` as Go does (naive values are taken as UTC)."""
         if value.tzinfo is None:
             value = value.replace(tzinfo=timezone.utc)
