@@ -183,41 +183,33 @@ def _job_from_args(args: argparse.Namespace) -> Any:
 
 def run_list(args: argparse.Namespace) -> int:
     """``list``: the newest jobs."""
-    with _client(args) as client:
-        jobs = client.list(limit=args.limit, all=args.all)
-    return _show(args, jobs, _print_jobs)
+    return _query(args, lambda client: client.list(limit=args.limit, all=args.all), _print_jobs)
 
 
 def run_describe(args: argparse.Namespace) -> int:
     """``describe``: one job and its state."""
-    with _client(args) as client:
-        job = client.get(args.job_id)
-    return _show(args, job, _print_job)
+    return _query(args, lambda client: client.get(args.job_id), _print_job)
 
 
 def run_events(args: argparse.Namespace) -> int:
     """``events``: the job's timeline."""
-    with _client(args) as client:
-        events = client.events(args.job_id)
-    return _show(args, events, _print_events)
+    return _query(args, lambda client: client.events(args.job_id), _print_events)
 
 
 def run_results(args: argparse.Namespace) -> int:
     """``results``: where each shard's results were published."""
-    with _client(args) as client:
-        results = client.results(args.job_id)
-    return _show(args, results, _print_results)
+    return _query(args, lambda client: client.results(args.job_id), _print_results)
 
 
 def run_wait(args: argparse.Namespace) -> int:
     """``wait``: block until the job finishes."""
+    return _query(args, lambda client: client.wait(args.job_id, timeout=args.timeout), _print_shards)
+
+
+def _query(args: argparse.Namespace, fetch: Callable[[Client], Any], print_table: Callable[[Any], None]) -> int:
+    """Ask the node with ``fetch``, then print the answer as ``--output`` asks: JSON as sent, or a table."""
     with _client(args) as client:
-        state = client.wait(args.job_id, timeout=args.timeout)
-    return _show(args, state, _print_shards)
-
-
-def _show(args: argparse.Namespace, value: Any, print_table: Callable[[Any], None]) -> int:
-    """Print a command's answer as ``--output`` asks: JSON as the node sent it, or a table."""
+        value = fetch(client)
     if args.output == "json":
         _print_json(value)
     else:
