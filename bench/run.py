@@ -35,7 +35,7 @@ import urllib3  # noqa: E402
 from bacalhau_client import ApiClient, Configuration, JobApi, PublicapiStateRequest  # noqa: E402
 from bacalhau_client.models import Model  # noqa: E402
 
-DEFAULT_FIXTURES = ROOT.parent / "shared" / "fixtures"
+DEFAULT_FIXTURES = ROOT / "test" / "fixtures"
 CLIENT_ID = "ac13188e93c97a9c2e7cf8e86c7313156a73436036f30da1ececc2ce79f9ea51"
 JOB_ID = "9304c616-291f-41ad-b862-54e133c0149e"
 JSON_HEADERS = {"Content-Type": "application/json"}
@@ -597,7 +597,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="tiny counts, to check the benchmark runs")
     parser.add_argument("--fixtures", type=Path, default=DEFAULT_FIXTURES,
-                        help="the shared fixtures directory (default: %(default)s)")
+                        help="the fixtures directory (default: %(default)s)")
     parser.add_argument("--only", default="", metavar="N,N",
                         help="measure only these figures, by number (default: all)")
     args = parser.parse_args(argv)

@@ -1,4 +1,4 @@
-"""Shared test fixtures: the read-only shared material (fixtures, spec) and loopback servers."""
+"""Test fixtures: the Go-produced vectors and reference bodies kept in ``test/fixtures``."""
 
 import json
 import sys
@@ -8,15 +8,12 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-SHARED = ROOT.parent / "shared"
-FIXTURES = SHARED / "fixtures"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
 @pytest.fixture(scope="session")
 def fixtures_dir() -> Path:
-    """``shared/fixtures``: the Go-produced vectors, keys and example bodies."""
-    if not FIXTURES.is_dir():
-        pytest.fail("shared/fixtures not found beside the checkout at %s" % FIXTURES)
+    """``test/fixtures``: the Go-produced vectors, keys and example bodies (copied byte for byte)."""
     return FIXTURES
 
 

@@ -380,7 +380,7 @@ def reference_models(spec_path: Path) -> Dict[str, List[ReferenceRow]]:
 
 @pytest.fixture(scope="module")
 def reference(fixtures_dir):
-    return reference_models(fixtures_dir.parent / "spec" / "API_REFERENCE.md")
+    return reference_models(fixtures_dir / "spec" / "API_REFERENCE.md")
 
 
 def expected_field_flags(row: ReferenceRow) -> Dict[str, object]:
