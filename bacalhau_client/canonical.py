@@ -25,7 +25,7 @@ from bacalhau_client.models.model_job import ModelJob
 from bacalhau_client.models.model_job_create_payload import ModelJobCreatePayload
 
 __all__ = ["DecodeError", "canonical_json", "decode_payload", "decode_struct", "encode_model", "go_json",
-           "go_string", "struct_plan"]
+           "go_string", "go_type_name", "struct_plan"]
 
 Payload = Union[ModelJobCreatePayload, ModelJob, Dict[str, Any]]
 
@@ -379,7 +379,7 @@ def struct_plan(class_name: str) -> _StructPlan:
 
 
 def _struct_decoder(plan: _StructPlan, pointer: bool, class_name: str) -> Callable[[Any, Any], Any]:
-    go_type = _go_type_name(class_name)
+    go_type = go_type_name(class_name)
 
     def decode_struct(value: Any, current: Any) -> Any:
         if isinstance(value, Model):
@@ -438,7 +438,7 @@ def _slot(field: Field) -> _Slot:
     return _Slot(field.key, decoder, zero, field.omitempty)
 
 
-def _go_type_name(class_name: str) -> str:
+def go_type_name(class_name: str) -> str:
     """The Go type behind a model class, as Go's errors name it: ``model.Spec``, ``publicapi.listRequest``."""
     for prefix, package in (("Model", "model"), ("Publicapi", "publicapi")):
         if class_name.startswith(prefix):
