@@ -27,8 +27,9 @@ from json.decoder import scanstring
 from typing import Any, Dict, List, NamedTuple, Tuple
 
 __all__ = [
-    "EscapedStr", "GoTime", "JsonObject", "MAX_NESTING_DEPTH", "ZERO_TIME", "decode_std_base64", "float_text",
-    "fold", "format_rfc3339", "go_string", "marshal", "parse_rfc3339", "read_json", "sorted_map", "trim_space",
+    "EscapedStr", "GoNumber", "GoTime", "JsonObject", "MAX_NESTING_DEPTH", "ZERO_TIME", "decode_std_base64",
+    "float_text", "float_value", "fold", "format_rfc3339", "go_string", "marshal", "object_items", "parse_rfc3339",
+    "read_json", "sorted_map", "trim_space",
 ]
 
 # --- case folding ----------------------------------------------------------------------------------

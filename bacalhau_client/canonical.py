@@ -18,7 +18,7 @@ import re
 from typing import Any, Callable, Dict, Optional, Tuple, Union
 
 from bacalhau_client import _go
-from bacalhau_client._go import EscapedStr, float_value, fold, go_string, object_items
+from bacalhau_client._go import EscapedStr, float_value, fold, go_string, object_items, sorted_map
 from bacalhau_client.models import enums
 from bacalhau_client.models.base import MODEL_REGISTRY, Field, Model
 from bacalhau_client.models.model_job import ModelJob
@@ -295,7 +295,7 @@ def _map_decoder(decode_item: Callable[[Any, Any], Any], item_zero: Any, int_key
                 except _DecodeError as error:
                     error.path.append("[%s]" % raw_key)
                     raise
-            return {key: entries[key] for key in sorted(entries)}
+            return sorted_map(entries)
         if value is None:
             return None
         raise _type_error(value, "an object", "map")

@@ -203,6 +203,8 @@ def test_null_body_is_the_zero_request(pool, node):
     (b'{"max_jobs": 1.5}', "json: cannot unmarshal number 1.5 into Go struct field listRequest.max_jobs of type int"),
     (b'{"return_all": "yes"}', "json: cannot unmarshal string into Go struct field listRequest.return_all of type bool"),
     (b'{"id": 7}', "json: cannot unmarshal number into Go struct field listRequest.id of type string"),
+    (b'{"max_jobs": 9223372036854775808}',
+     "json: cannot unmarshal number 9223372036854775808 into Go struct field listRequest.max_jobs of type int"),
     (b'{"sort_by": {}}', "json: cannot unmarshal object into Go struct field listRequest.sort_by of type string"),
 ])
 def test_wrongly_typed_request_fields_are_worded_as_go_words_them(pool, node, body, message):

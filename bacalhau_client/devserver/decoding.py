@@ -14,6 +14,7 @@ from bacalhau_client._go import decode_std_base64, read_json
 from bacalhau_client.canonical import DecodeError, decode_struct, go_type_name
 
 _JSON_KINDS = {str: "string", bool: "bool", list: "array", int: "number", float: "number"}
+_NUMBER_TYPES = ("int", "uint64", "float64")
 
 
 def decode_request(body: bytes, class_name: str) -> Dict[str, Any]:
@@ -37,12 +38,15 @@ def decode_request(body: bytes, class_name: str) -> Dict[str, Any]:
             raise
         struct_name = go_type_name(class_name).rsplit(".", 1)[-1]
         raise ValueError("json: cannot unmarshal %s into Go struct field %s.%s of type %s" % (
-            _json_kind(error.value), struct_name, error.keys[0].lstrip("."), error.go_type)) from None
+            _json_kind(error.value, error.go_type), struct_name, error.keys[0].lstrip("."), error.go_type)) from None
 
 
-def _json_kind(value: Any) -> str:
-    """The JSON value as Go's ``UnmarshalTypeError`` names it: ``string``, ``number 1.5``, ``object``."""
-    if type(value) is float:
+def _json_kind(value: Any, go_type: str = "") -> str:
+    """The JSON value as Go's ``UnmarshalTypeError`` names it: ``string``, ``number 1.5``, ``object``.
+
+    Go adds a number's text only when the field is a number too.
+    """
+    if type(value) in (int, float) and go_type in _NUMBER_TYPES:
         return "number %r" % value
     return _JSON_KINDS.get(type(value), "object" if isinstance(value, dict) else "string")
 
