@@ -217,7 +217,7 @@ def marshal(tree: Any) -> str:
 def go_string(value: str) -> str:
     """A string as Go holds it after decoding JSON: each lone UTF-16 surrogate becomes U+FFFD."""
     if value.isascii():
-        return str(value)
+        return value if type(value) is str else str(value)  # a plain str, not an EscapedStr
     return str(_SURROGATES.sub("\ufffd", value))
 
 

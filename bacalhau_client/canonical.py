@@ -18,7 +18,7 @@ import re
 from typing import Any, Callable, Dict, Optional, Tuple, Union
 
 from bacalhau_client import _go
-from bacalhau_client._go import EscapedStr, float_value, fold, go_string, object_items, sorted_map
+from bacalhau_client._go import EscapedStr, JsonObject, float_value, fold, go_string, object_items, sorted_map
 from bacalhau_client.models import enums
 from bacalhau_client.models.base import MODEL_REGISTRY, Field, Model
 from bacalhau_client.models.model_job import ModelJob
@@ -341,7 +341,7 @@ class _StructPlan:
         """Decode a JSON object into this struct, merging into ``current`` as Go does."""
         values = {} if current is None or current is self.zero else dict(current)
         by_key, by_fold = self.by_key, self.by_fold
-        for key, item in object_items(value):
+        for key, item in value.pairs if type(value) is JsonObject else value.items():
             slot = by_key.get(key)
             if slot is None:
                 slot = by_fold.get(fold(key)) if isinstance(key, str) else None
@@ -382,6 +382,8 @@ def _struct_decoder(plan: _StructPlan, pointer: bool, class_name: str) -> Callab
     go_type = go_type_name(class_name)
 
     def decode_struct(value: Any, current: Any) -> Any:
+        if type(value) is dict:  # the common case first: this runs once per object decoded
+            return plan.decode(value, current)
         if isinstance(value, Model):
             value = value.to_wire()
         if isinstance(value, dict):

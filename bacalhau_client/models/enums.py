@@ -33,13 +33,14 @@ class EnumNames:
         cls.names = tuple(dict.fromkeys(value for name, value in vars(cls).items()
                                         if name.isupper() and isinstance(value, str)))
         cls._by_folded = {fold(value): value for value in cls.names}
+        cls._by_folded.update((value, value) for value in cls.names)  # the common case: already canonical
 
     @classmethod
     def canonical(cls, value: str) -> Optional[str]:
         """The canonical spelling of ``value``, or ``None`` when the node would reject it."""
         if not isinstance(value, str):
             return None
-        name = cls._by_folded.get(value)  # the common case: already canonical
+        name = cls._by_folded.get(value)
         if name is None:
             name = cls._by_folded.get(fold(trim_space(value) if cls.trims_space else value))
         return name
