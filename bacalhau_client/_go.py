@@ -20,6 +20,7 @@ node all call these functions rather than restating a rule.
 
 import base64
 import binascii
+import codecs
 import json
 import math
 import re
@@ -313,17 +314,17 @@ def read_json(data: bytes) -> Any:
     return _Reader(_decode_utf8(data)).read()
 
 
+def _replace_each_byte(error: UnicodeDecodeError) -> Tuple[str, int]:
+    """One U+FFFD per byte of an invalid UTF-8 sequence, as Go's ``utf8.DecodeRune`` reads it."""
+    return "\ufffd" * (error.end - error.start), error.end
+
+
+codecs.register_error("bacalhau-go-utf8", _replace_each_byte)
+
+
 def _decode_utf8(data: bytes) -> str:
-    """UTF-8 text with each byte of an invalid sequence replaced by U+FFFD, as Go's decoder reads it."""
-    parts = []
-    while True:
-        try:
-            parts.append(data.decode("utf-8"))
-            return "".join(parts)
-        except UnicodeDecodeError as error:
-            parts.append(data[:error.start].decode("utf-8"))
-            parts.append("\ufffd" * (error.end - error.start))
-            data = data[error.end:]
+    """UTF-8 text with each byte of an invalid sequence replaced by U+FFFD (in linear time)."""
+    return data.decode("utf-8", "bacalhau-go-utf8")
 
 
 _QUOTED_BYTES = {7: "\\a", 8: "\\b", 9: "\\t", 10: "\\n", 11: "\\v", 12: "\\f", 13: "\\r", 0x27: "\\'",
