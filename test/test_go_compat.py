@@ -5,13 +5,15 @@ strings.TrimSpace, time.Time's UnmarshalJSON/MarshalJSON, base64.StdEncoding and
 encoding/json's decoder and encoder.
 """
 
+import doctest
 import json
 from datetime import timedelta, timezone
 
 import pytest
 
-from bacalhau_client import _go
-from bacalhau_client.canonical import canonical_json, encode_model
+from bacalhau_client import _go, canonical
+from bacalhau_client.canonical import canonical_json
+from bacalhau_client.models import enums, timestamp
 from bacalhau_client.models import (
     Engine, JobStateType, ModelJob, ModelJobCreatePayload, Publisher, StorageSourceType, Timestamp, Verifier,
 )
@@ -341,3 +343,11 @@ def test_canonical_json_drops_a_deep_unknown_value_as_go_does(as_list):
     expected = canonical_json(payload())
     assert canonical_json(data) == expected
     assert canonical_json(ModelJobCreatePayload.from_wire(data)) == expected
+
+
+# --- the examples in the docstrings --------------------------------------------------------------
+
+@pytest.mark.parametrize("module", [_go, canonical, enums, timestamp], ids=lambda module: module.__name__)
+def test_docstring_examples_hold(module):
+    failures, tried = doctest.testmod(module, verbose=False, report=False)
+    assert tried > 0 and failures == 0
