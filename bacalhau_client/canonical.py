@@ -32,6 +32,7 @@ Payload = Union[ModelJobCreatePayload, ModelJob, Dict[str, Any]]
 go_json = _go.marshal  # the name this module has always exported for Go's json.Marshal
 
 _DECIMAL_KEY = re.compile(r"[+-]?[0-9]+\Z")
+_MAX_SPELLED_INT_BITS = 12000  # about 3600 digits, under Python's 4300-digit limit on int to str
 _INT_RANGES = {False: (-(1 << 63), (1 << 63) - 1, "int64"), True: (0, (1 << 64) - 1, "uint64")}
 # Go's model.PublicKey decodes through UnmarshalText, which takes a string only; the other
 # base64 fields are plain []byte, which Go also fills from an array of numbers.
@@ -130,10 +131,20 @@ def describe_value(value: Any) -> str:
     if isinstance(value, bool):
         return "boolean %s" % ("true" if value else "false")
     if isinstance(value, (int, float)):
-        return "number %s" % _shorten(repr(value))
+        text = _number_text(value)
+        return text if text.startswith("an ") else "number " + text
     if isinstance(value, str):
         return "string %s" % _shorten(json.dumps(value, ensure_ascii=False))
-    return {dict: "object", list: "array"}.get(type(value), type(value).__name__)
+    if isinstance(value, (dict, list)):
+        return "object" if isinstance(value, dict) else "array"
+    return type(value).__name__
+
+
+def _number_text(value: Any) -> str:
+    """A number as an error message writes it, shortened; an integer too long for ``repr`` by its size."""
+    if isinstance(value, int) and value.bit_length() > _MAX_SPELLED_INT_BITS:
+        return "an integer of %d bits" % value.bit_length()
+    return _shorten(repr(value))
 
 
 def _shorten(text: str) -> str:
@@ -142,15 +153,14 @@ def _shorten(text: str) -> str:
 
 def _go_timestamp(value: str) -> str:
     """Go's re-encoding of a timestamp string; ``_DecodeError`` when Go's ``time.Time`` refuses it."""
-    problem = "is not an RFC 3339 timestamp (like 2022-11-17T13:29:01.87Z)"
     if isinstance(value, EscapedStr):
-        problem = "is refused: Go reads a timestamp's raw bytes, so it may not contain escapes"
-    else:
-        try:
-            return _go.format_rfc3339(_go.parse_rfc3339(value))
-        except ValueError:
-            pass
-    raise _DecodeError("%s %s" % (describe_value(value), problem))
+        raise _DecodeError("%s is refused: Go reads a timestamp's raw bytes, so it may not contain escapes"
+                           % describe_value(value))
+    try:
+        return _go.format_rfc3339(_go.parse_rfc3339(value))
+    except ValueError:
+        raise _DecodeError("%s is not an RFC 3339 timestamp (like 2022-11-17T13:29:01.87Z)"
+                           % describe_value(value)) from None
 
 
 # Decoders take the JSON value and the field's current Go value, and return the new one.
@@ -173,7 +183,7 @@ def _integer_decoder(unsigned: bool) -> Callable[[Any, Any], Any]:
         if type(value) is int:
             if low <= value <= high:
                 return value
-            raise _DecodeError("%d is out of range for %s" % (value, go_type), value, go_type_name)
+            raise _DecodeError("%s is out of range for %s" % (_number_text(value), go_type), value, go_type_name)
         if value is None:
             return current
         if type(value) is float:

@@ -345,6 +345,19 @@ def test_canonical_json_drops_a_deep_unknown_value_as_go_does(as_list):
     assert canonical_json(ModelJobCreatePayload.from_wire(data)) == expected
 
 
+def test_an_integer_too_long_to_print_is_still_named_in_the_error():
+    data = payload()
+    data["Job"]["Deal"]["Concurrency"] = 10 ** 5000
+    with pytest.raises(ValueError) as error:
+        canonical_json(data)
+    assert str(error.value) == "Job.Deal.Concurrency: an integer of 16610 bits is out of range for int64"
+    data["Job"]["Deal"]["Concurrency"] = "x"
+    data["Job"]["Spec"]["Timeout"] = -(10 ** 5000)
+    with pytest.raises(ValueError) as error:
+        canonical_json(data)
+    assert str(error.value) == "Job.Spec.Timeout: an integer of 16610 bits is out of range for float64"
+
+
 # --- the examples in the docstrings --------------------------------------------------------------
 
 @pytest.mark.parametrize("module", [_go, canonical, enums, timestamp], ids=lambda module: module.__name__)
