@@ -168,9 +168,8 @@ def _sorted(records: List[JobRecord], sort_by: str, reverse: bool) -> List[JobRe
     return records
 
 
-def _job_record(node, body: bytes, class_name: str) -> JobRecord:
+def _job_record(node, job_id: str) -> JobRecord:
     """The job a /states, /events, /local_events or /results request names (caller holds the lock)."""
-    job_id = _decode(body, class_name)["job_id"]
     record = node.store.get(job_id)
     if record is None:
         raise RequestError(error_answer(500, job_not_found_message(job_id)))
@@ -179,29 +178,33 @@ def _job_record(node, body: bytes, class_name: str) -> JobRecord:
 
 def states(node, body: bytes) -> Answer:
     """``POST /states``: the job's current state."""
+    job_id = _decode(body, "PublicapiStateRequest")["job_id"]  # decoded before taking the lock
     with node.store.lock:
-        record = _job_record(node, body, "PublicapiStateRequest")
+        record = _job_record(node, job_id)
         return json_answer('{"state":%s}' % encode_model("ModelJobState", record.job_state()))
 
 
 def events(node, body: bytes) -> Answer:
     """``POST /events``: the job's events in the order they happened."""
+    job_id = _decode(body, "PublicapiEventsRequest")["job_id"]
     with node.store.lock:
-        record = _job_record(node, body, "PublicapiEventsRequest")
+        record = _job_record(node, job_id)
         return _list_answer("events", "ModelJobEvent", record.events)
 
 
 def local_events(node, body: bytes) -> Answer:
     """``POST /local_events``: what this node decided about the job (``null`` before anything)."""
+    job_id = _decode(body, "PublicapiLocalEventsRequest")["job_id"]
     with node.store.lock:
-        record = _job_record(node, body, "PublicapiLocalEventsRequest")
+        record = _job_record(node, job_id)
         return _list_answer("localEvents", "ModelJobLocalEvent", record.local_events, null_when_empty=True)
 
 
 def results(node, body: bytes) -> Answer:
     """``POST /results``: one entry per shard whose results were published."""
+    job_id = _decode(body, "PublicapiStateRequest")["job_id"]
     with node.store.lock:
-        record = _job_record(node, body, "PublicapiStateRequest")
+        record = _job_record(node, job_id)
         return _list_answer("results", "ModelPublishedResult", record.results)
 
 
