@@ -12,45 +12,31 @@ model's plan is built once, on first use.
 """
 
 import base64
-import binascii
 import json
 import math
 import re
-from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Dict, Optional, Tuple, Union
 
+from bacalhau_client import _go
+from bacalhau_client._go import EscapedStr, JsonObject, float_value, fold, go_string, object_items, sorted_map
 from bacalhau_client.models import enums
 from bacalhau_client.models.base import MODEL_REGISTRY, Field, Model
 from bacalhau_client.models.model_job import ModelJob
 from bacalhau_client.models.model_job_create_payload import ModelJobCreatePayload
-from bacalhau_client.models.timestamp import ZERO_TIME, format_rfc3339
 
-__all__ = ["canonical_json", "decode_payload", "decode_struct", "encode_model", "go_json", "go_string", "struct_plan"]
+__all__ = ["DecodeError", "canonical_json", "decode_payload", "decode_struct", "encode_model", "go_json",
+           "go_string", "go_type_name", "struct_plan"]
 
 Payload = Union[ModelJobCreatePayload, ModelJob, Dict[str, Any]]
 
+go_json = _go.marshal  # the name this module has always exported for Go's json.Marshal
 
-# Go folds ASCII letters, and also matches 'ſ' with s and the Kelvin sign with k.
-_GO_FOLD = {ord(upper): ord(upper.lower()) for upper in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"}
-_GO_FOLD.update({0x017F: ord("s"), 0x212A: ord("k")})
-
-_SURROGATES = re.compile("[\ud800-\udfff]")
-_TIMESTAMP = re.compile(
-    r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]+))?(Z|[+-][0-9]{2}:[0-9]{2})\Z")
 _DECIMAL_KEY = re.compile(r"[+-]?[0-9]+\Z")
-_BASE64 = re.compile(r"[A-Za-z0-9+/]*={0,2}\Z")
-
+_MAX_SPELLED_INT_BITS = 12000  # about 3600 digits, under Python's 4300-digit limit on int to str
 _INT_RANGES = {False: (-(1 << 63), (1 << 63) - 1, "int64"), True: (0, (1 << 64) - 1, "uint64")}
-
-# A float whose Go spelling Python's json cannot write travels as this marker until the end.
-_NUMBER_MARKER = "\udfff"
-_MARKED_NUMBER = re.compile('"%s([^"]*)"' % _NUMBER_MARKER)
-# Python writes \b and \f as short escapes; Go (before 1.22, as the node) spells them out.
-_SHORT_ESCAPE = re.compile(r"\\[\\bf]")
-_SPELLED_OUT = {"\\\\": "\\\\", "\\b": "\\u0008", "\\f": "\\u000c"}
-# Go's encoder escapes these for safe embedding in HTML; they can only occur inside strings.
-_HTML_ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"),
-                 ("\u2029", "\\u2029"))
+# Go's model.PublicKey decodes through UnmarshalText, which takes a string only; the other
+# base64 fields are plain []byte, which Go also fills from an array of numbers.
+_TEXT_ONLY_BYTES = frozenset(("RequesterPublicKey", "SenderPublicKey"))
 
 
 def canonical_json(payload: Payload) -> bytes:
@@ -91,7 +77,7 @@ def decode_struct(class_name: str, wire: Dict[str, Any]) -> Dict[str, Any]:
     try:
         return struct_plan(class_name).decode(wire, None)
     except _DecodeError as error:
-        raise ValueError("%s: %s" % ("".join(reversed(error.path)).lstrip("."), error.message)) from None
+        raise DecodeError(error) from None
 
 
 def encode_model(class_name: str, wire: Dict[str, Any]) -> str:
@@ -104,44 +90,38 @@ def encode_model(class_name: str, wire: Dict[str, Any]) -> str:
 
 
 class _DecodeError(Exception):
-    """A value Go would refuse; each enclosing level adds its path segment on the way out."""
+    """A value Go would refuse; each enclosing level adds its path segment on the way out.
 
-    def __init__(self, message: str):
+    ``value`` and ``go_type`` are set when the JSON value has the wrong type
+    for the field, the case Go reports as an ``UnmarshalTypeError``.
+    """
+
+    def __init__(self, message: str, value: Any = None, go_type: Optional[str] = None):
         super().__init__(message)
         self.message = message
+        self.value = value
+        self.go_type = go_type
         self.path = []
 
 
-class _GoNumber:
-    """A float whose Go spelling (``1e-7``, ``0.00001``, ``-0``) differs from Python's ``repr``."""
+class DecodeError(ValueError):
+    """A value Go would refuse to decode, as ``path: rule`` (``Job.Deal.Concurrency: cannot use 1.5 ...``).
 
-    __slots__ = ("text",)
+    ``keys`` is the path as JSON keys and indexes; ``value`` and ``go_type``
+    describe a value of the wrong JSON type (else ``go_type`` is ``None``), so
+    that the local node can word the error as Go does.
+    """
 
-    def __init__(self, text: str):
-        self.text = text
-
-    def __bool__(self) -> bool:
-        return self.text != "-0"  # Go's omitempty leaves out negative zero too
-
-
-def _write_marked_number(value: Any) -> str:
-    if isinstance(value, _GoNumber):
-        return _NUMBER_MARKER + value.text
-    raise TypeError("cannot encode %s" % type(value).__name__)
+    def __init__(self, error: _DecodeError):
+        self.keys = tuple(reversed(error.path))
+        self.rule = error.message
+        self.value = error.value
+        self.go_type = error.go_type
+        super().__init__("%s: %s" % ("".join(self.keys).lstrip("."), error.message))
 
 
-def go_json(tree: Any) -> str:
-    """Encode a decoded tree as Go's ``json.Marshal``: compact, raw UTF-8, Go's escapes."""
-    text = json.dumps(tree, ensure_ascii=False, separators=(",", ":"), allow_nan=False,
-                      check_circular=False, default=_write_marked_number)
-    if _NUMBER_MARKER in text:
-        text = _MARKED_NUMBER.sub(r"\1", text)
-    for char, escape in _HTML_ESCAPES:
-        if char in text:
-            text = text.replace(char, escape)
-    if "\\b" in text or "\\f" in text:
-        text = _SHORT_ESCAPE.sub(lambda match: _SPELLED_OUT[match.group()], text)
-    return text
+def _type_error(value: Any, expected: str, go_type: str) -> _DecodeError:
+    return _DecodeError("expected %s, got %s" % (expected, describe_value(value)), value, go_type)
 
 
 def describe_value(value: Any) -> str:
@@ -151,75 +131,36 @@ def describe_value(value: Any) -> str:
     if isinstance(value, bool):
         return "boolean %s" % ("true" if value else "false")
     if isinstance(value, (int, float)):
-        return "number %s" % _shorten(repr(value))
+        text = _number_text(value)
+        return text if text.startswith("an ") else "number " + text
     if isinstance(value, str):
         return "string %s" % _shorten(json.dumps(value, ensure_ascii=False))
-    return {dict: "object", list: "array"}.get(type(value), type(value).__name__)
+    if isinstance(value, (dict, list)):
+        return "object" if isinstance(value, dict) else "array"
+    return type(value).__name__
+
+
+def _number_text(value: Any) -> str:
+    """A number as an error message writes it, shortened; an integer too long for ``repr`` by its size."""
+    if isinstance(value, int) and value.bit_length() > _MAX_SPELLED_INT_BITS:
+        return "an integer of %d bits" % value.bit_length()
+    return _shorten(repr(value))
 
 
 def _shorten(text: str) -> str:
     return text if len(text) <= 60 else text[:56] + "..." + text[-1]
 
 
-def go_string(value: str) -> str:
-    """A string as Go holds it after decoding: each lone UTF-16 surrogate becomes U+FFFD."""
-    if value.isascii():
-        return value
-    return _SURROGATES.sub("\ufffd", value)
-
-
-def _go_float_text(value: float) -> str:
-    """Go's JSON spelling of a float64: shortest round-trip digits, exponent only below 1e-6 or from 1e21."""
-    if value == 0:
-        return "-0" if math.copysign(1.0, value) < 0 else "0"
-    sign = "-" if value < 0 else ""
-    mantissa, _, exponent = repr(abs(value)).partition("e")
-    whole, _, fraction = mantissa.partition(".")
-    digits = (whole + fraction).lstrip("0")
-    point = len(whole) + int(exponent or 0) - (len(whole + fraction) - len(digits))
-    digits = digits.rstrip("0")
-    if 1e-6 <= abs(value) < 1e21:
-        if point <= 0:
-            return sign + "0." + "0" * -point + digits
-        if point >= len(digits):
-            return sign + digits + "0" * (point - len(digits))
-        return sign + digits[:point] + "." + digits[point:]
-    power = point - 1
-    text = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
-    power_text = "%02d" % abs(power)
-    if power < 0 and power_text[0] == "0":
-        power_text = power_text[1:]  # Go's encoder turns e-07 into e-7
-    return "%s%se%s%s" % (sign, text, "-" if power < 0 else "+", power_text)
-
-
-def _float_for_json(value: float) -> Any:
-    """The value to hand json.dumps so that it writes Go's spelling of ``value``."""
-    text = _go_float_text(value)
-    if text.isdigit() or (text[0] == "-" and text[1:].isdigit() and text != "-0"):
-        return int(text)
-    if text == repr(value):
-        return value
-    return _GoNumber(text)
-
-
-def _go_timestamp(text: str) -> Optional[str]:
-    """Go's re-encoding of an RFC 3339 timestamp (offset kept, zero fraction digits dropped), or None."""
-    match = _TIMESTAMP.match(text)
-    if match is None:
-        return None
-    year, month, day, hour, minute, second, fraction, zone = match.groups()
-    if zone == "Z":
-        offset = timedelta(0)
-    else:
-        if int(zone[4:6]) > 59:
-            return None
-        offset = (-1 if zone[0] == "-" else 1) * timedelta(hours=int(zone[1:3]), minutes=int(zone[4:6]))
+def _go_timestamp(value: str) -> str:
+    """Go's re-encoding of a timestamp string; ``_DecodeError`` when Go's ``time.Time`` refuses it."""
+    if isinstance(value, EscapedStr):
+        raise _DecodeError("%s is refused: Go reads a timestamp's raw bytes, so it may not contain escapes"
+                           % describe_value(value))
     try:
-        moment = datetime(int(year), int(month), int(day), int(hour), int(minute), int(second),
-                          tzinfo=timezone(offset))
+        return _go.format_rfc3339(_go.parse_rfc3339(value))
     except ValueError:
-        return None
-    return format_rfc3339(moment, int(((fraction or "") + "000000000")[:9]))
+        raise _DecodeError("%s is not an RFC 3339 timestamp (like 2022-11-17T13:29:01.87Z)"
+                           % describe_value(value)) from None
 
 
 # Decoders take the JSON value and the field's current Go value, and return the new one.
@@ -231,22 +172,23 @@ def _decode_string(value: Any, current: Any) -> Any:
         return go_string(value)
     if value is None:
         return current
-    raise _DecodeError("expected a string, got %s" % describe_value(value))
+    raise _type_error(value, "a string", "string")
 
 
 def _integer_decoder(unsigned: bool) -> Callable[[Any, Any], Any]:
     low, high, go_type = _INT_RANGES[unsigned]
+    go_type_name = "uint64" if unsigned else "int"
 
     def decode_integer(value: Any, current: Any) -> Any:
         if type(value) is int:
             if low <= value <= high:
                 return value
-            raise _DecodeError("%d is out of range for %s" % (value, go_type))
+            raise _DecodeError("%s is out of range for %s" % (_number_text(value), go_type), value, go_type_name)
         if value is None:
             return current
         if type(value) is float:
-            raise _DecodeError("cannot use %r as an integer" % value)
-        raise _DecodeError("expected an integer, got %s" % describe_value(value))
+            raise _DecodeError("cannot use %r as an integer" % value, value, go_type_name)
+        raise _type_error(value, "an integer", go_type_name)
 
     return decode_integer
 
@@ -258,11 +200,11 @@ def _decode_float(value: Any, current: Any) -> Any:
         except OverflowError:
             number = math.inf
         if not math.isfinite(number):
-            raise _DecodeError("%s is out of range for float64" % describe_value(value))
-        return _float_for_json(number)
+            raise _DecodeError("%s is out of range for float64" % describe_value(value), value, "float64")
+        return float_value(number)
     if value is None:
         return current
-    raise _DecodeError("expected a number, got %s" % describe_value(value))
+    raise _type_error(value, "a number", "float64")
 
 
 def _decode_bool(value: Any, current: Any) -> Any:
@@ -270,66 +212,65 @@ def _decode_bool(value: Any, current: Any) -> Any:
         return value
     if value is None:
         return current
-    raise _DecodeError("expected a boolean, got %s" % describe_value(value))
+    raise _type_error(value, "a boolean", "bool")
 
 
 def _decode_timestamp(value: Any, current: Any) -> Any:
     if isinstance(value, str):
-        text = _go_timestamp(value)
-        if text is None:
-            raise _DecodeError("%s is not an RFC 3339 timestamp (like 2022-11-17T13:29:01.87Z)" % describe_value(value))
-        return text
+        return _go_timestamp(value)
     if value is None:
         return current
     raise _DecodeError("expected an RFC 3339 timestamp string, got %s" % describe_value(value))
 
 
 def _enum_decoder(enum_name: str) -> Callable[[Any, Any], Any]:
-    names = getattr(enums, enum_name).names
-    exact = {name: name for name in names}
-    folded = {name.translate(_GO_FOLD): name for name in names}
+    canonical = getattr(enums, enum_name).canonical
     # "StorageSourceType" -> "storage source type", for the error message
     label = re.sub(r"(?<!^)(?=[A-Z])", " ", enum_name).lower()
 
     def decode_enum(value: Any, current: Any) -> Any:
         if isinstance(value, str):
-            name = exact.get(value) or folded.get(value.translate(_GO_FOLD))
+            name = canonical(value)
             if name is None:
-                raise _DecodeError("unknown %s %s" % (label, "'%s'" % value))
+                raise _DecodeError("unknown %s %s" % (label, "'%s'" % go_string(value)))
             return name
         if value is None:
             return current
-        raise _DecodeError("expected a string, got %s" % describe_value(value))
+        raise _type_error(value, "a string", "model." + enum_name)
 
     return decode_enum
 
 
-def _decode_base64(value: Any, current: Any) -> Any:
-    if isinstance(value, str):
-        text = value.replace("\r", "").replace("\n", "")  # Go's StdEncoding skips line breaks
-        if len(text) % 4 or not _BASE64.match(text):
-            raise _DecodeError("%s is not valid standard base64 (with padding)" % describe_value(value))
-        try:
-            return base64.b64encode(base64.b64decode(text, validate=True)).decode("ascii")
-        except binascii.Error:
-            raise _DecodeError("%s is not valid standard base64 (with padding)" % describe_value(value)) from None
-    if value is None:
-        return None
-    if type(value) is list:
-        # Go also fills a []byte from an array of numbers, element by element.
-        old = base64.b64decode(current) if current else b""
-        new = bytearray()
-        for index, item in enumerate(value):
-            if item is None:
-                new.append(old[index] if index < len(old) else 0)
-            elif type(item) is int and 0 <= item <= 255:
-                new.append(item)
-            else:
-                error = _DecodeError("expected a byte (0-255), got %s" % describe_value(item))
-                error.path.append("[%d]" % index)
-                raise error
-        return base64.b64encode(bytes(new)).decode("ascii")
-    raise _DecodeError("expected a base64 string, got %s" % describe_value(value))
+def _base64_decoder(text_only: bool) -> Callable[[Any, Any], Any]:
+    def decode_base64(value: Any, current: Any) -> Any:
+        if isinstance(value, str):
+            try:
+                return base64.b64encode(_go.decode_std_base64(value)).decode("ascii")
+            except ValueError as error:
+                raise _DecodeError("%s is %s" % (describe_value(value), error)) from None
+        if value is None:
+            return None
+        if type(value) is list and not text_only:
+            return _bytes_from_numbers(value, current)
+        raise _type_error(value, "a base64 string", "model.PublicKey" if text_only else "[]uint8")
+
+    return decode_base64
+
+
+def _bytes_from_numbers(value: list, current: Optional[str]) -> str:
+    """Go fills a ``[]byte`` from an array of numbers too, element by element."""
+    old = base64.b64decode(current) if current else b""
+    new = bytearray()
+    for index, item in enumerate(value):
+        if item is None:
+            new.append(old[index] if index < len(old) else 0)
+        elif type(item) is int and 0 <= item <= 255:
+            new.append(item)
+        else:
+            error = _DecodeError("expected a byte (0-255), got %s" % describe_value(item))
+            error.path.append("[%d]" % index)
+            raise error
+    return base64.b64encode(bytes(new)).decode("ascii")
 
 
 def _list_decoder(decode_item: Callable[[Any, Any], Any], item_zero: Any) -> Callable[[Any, Any], Any]:
@@ -347,27 +288,27 @@ def _list_decoder(decode_item: Callable[[Any, Any], Any], item_zero: Any) -> Cal
             return decoded
         if value is None:
             return None
-        raise _DecodeError("expected an array, got %s" % describe_value(value))
+        raise _type_error(value, "an array", "array")
 
     return decode_list
 
 
 def _map_decoder(decode_item: Callable[[Any, Any], Any], item_zero: Any, int_keys: bool) -> Callable[[Any, Any], Any]:
     def decode_map(value: Any, current: Any) -> Any:
-        if type(value) is dict:
+        if isinstance(value, dict):
             # Go keeps the entries already there but decodes each value afresh.
             entries = dict(current) if current else {}
-            for raw_key, item in value.items():
+            for raw_key, item in object_items(value):
                 key = _map_key(raw_key, int_keys)
                 try:
                     entries[key] = decode_item(item, item_zero)
                 except _DecodeError as error:
                     error.path.append("[%s]" % raw_key)
                     raise
-            return {key: entries[key] for key in sorted(entries)}
+            return sorted_map(entries)
         if value is None:
             return None
-        raise _DecodeError("expected an object, got %s" % describe_value(value))
+        raise _type_error(value, "an object", "map")
 
     return decode_map
 
@@ -403,17 +344,17 @@ class _StructPlan:
         self.by_key = {slot.key: slot for slot in self.slots}
         self.by_fold: Dict[str, _Slot] = {}
         for slot in reversed(self.slots):  # Go takes the first field in order that folds equal
-            self.by_fold[slot.key.translate(_GO_FOLD)] = slot
+            self.by_fold[fold(slot.key)] = slot
         self.zero = self.order({})
 
     def decode(self, value: Any, current: Optional[Dict[str, Any]]) -> Dict[str, Any]:
         """Decode a JSON object into this struct, merging into ``current`` as Go does."""
         values = {} if current is None or current is self.zero else dict(current)
         by_key, by_fold = self.by_key, self.by_fold
-        for key, item in value.items():
+        for key, item in value.pairs if type(value) is JsonObject else value.items():
             slot = by_key.get(key)
             if slot is None:
-                slot = by_fold.get(key.translate(_GO_FOLD)) if isinstance(key, str) else None
+                slot = by_fold.get(fold(key)) if isinstance(key, str) else None
                 if slot is None:
                     continue  # Go drops keys its structs do not know
             key = slot.key
@@ -447,15 +388,19 @@ def struct_plan(class_name: str) -> _StructPlan:
     return plan
 
 
-def _struct_decoder(plan: _StructPlan, pointer: bool) -> Callable[[Any, Any], Any]:
+def _struct_decoder(plan: _StructPlan, pointer: bool, class_name: str) -> Callable[[Any, Any], Any]:
+    go_type = go_type_name(class_name)
+
     def decode_struct(value: Any, current: Any) -> Any:
-        if type(value) is not dict and isinstance(value, Model):
+        if type(value) is dict:  # the common case first: this runs once per object decoded
+            return plan.decode(value, current)
+        if isinstance(value, Model):
             value = value.to_wire()
-        if type(value) is dict:
+        if isinstance(value, dict):
             return plan.decode(value, current)
         if value is None:
             return None if pointer else current
-        raise _DecodeError("expected an object, got %s" % describe_value(value))
+        raise _type_error(value, "an object", go_type)
 
     return decode_struct
 
@@ -464,7 +409,7 @@ def _item_decoder(type_name: str) -> Tuple[Callable[[Any, Any], Any], Any]:
     """Decoder and zero value of a list or map element type."""
     if type_name in MODEL_REGISTRY:
         plan = struct_plan(type_name)
-        return _struct_decoder(plan, False), plan.zero
+        return _struct_decoder(plan, False, type_name), plan.zero
     scalar = _SCALAR_DECODERS.get(type_name)
     if scalar is None:
         raise TypeError("canonical JSON does not support element type %r" % type_name)
@@ -485,10 +430,10 @@ def _slot(field: Field) -> _Slot:
     if kind == "model":
         plan = struct_plan(field.item)
         if field.pointer:
-            return _Slot(field.key, _struct_decoder(plan, True), None, True)
-        return _Slot(field.key, _struct_decoder(plan, False), plan.zero, False)
+            return _Slot(field.key, _struct_decoder(plan, True, field.item), None, True)
+        return _Slot(field.key, _struct_decoder(plan, False, field.item), plan.zero, False)
     if kind == "datetime":
-        return _Slot(field.key, _decode_timestamp, ZERO_TIME, False)
+        return _Slot(field.key, _decode_timestamp, _go.ZERO_TIME, False)
     if kind == "list":
         decoder, zero = _item_decoder(field.item)
         return _Slot(field.key, _list_decoder(decoder, zero), None, field.omitempty)
@@ -496,10 +441,21 @@ def _slot(field: Field) -> _Slot:
         decoder, zero = _item_decoder(field.item)
         return _Slot(field.key, _map_decoder(decoder, zero, field.int_keys), None, field.omitempty)
     if field.base64:
-        return _Slot(field.key, _decode_base64, None, field.omitempty)
+        return _Slot(field.key, _base64_decoder(field.key in _TEXT_ONLY_BYTES), None, field.omitempty)
     if field.enum:
         return _Slot(field.key, _enum_decoder(field.enum), "", field.omitempty)
     if field.type == "int":
         return _Slot(field.key, _integer_decoder(field.unsigned), 0, field.omitempty)
     decoder, zero = _item_decoder(field.type)
     return _Slot(field.key, decoder, zero, field.omitempty)
+
+
+def go_type_name(class_name: str) -> str:
+    """The Go type behind a model class, as Go's errors name it: ``model.Spec``, ``publicapi.listRequest``."""
+    for prefix, package in (("Model", "model"), ("Publicapi", "publicapi")):
+        if class_name.startswith(prefix):
+            name = class_name[len(prefix):]
+            if package == "publicapi":
+                name = name[0].lower() + name[1:]  # the request and response structs are unexported
+            return "%s.%s" % (package, name)
+    return class_name

@@ -15,7 +15,7 @@ from bacalhau_client import (
     PublicapiEventsRequest, PublicapiListRequest, PublicapiLocalEventsRequest, PublicapiStateRequest,
 )
 from bacalhau_client.devserver import MAX_OUTPUT_BYTES, LocalRequesterNode
-from bacalhau_client.devserver.gojson import encode_model
+from bacalhau_client.canonical import encode_model
 from bacalhau_client.devserver.ids import compute_node_ids
 from bacalhau_client.jobs import docker_job
 from bacalhau_client.models import ModelJob, ModelSpec
@@ -270,7 +270,7 @@ def test_unknown_engine_is_refused(node, key):
     request = json.loads(_encoded(sign_submit_request(docker_job("ubuntu", ["true"]), key)))
     request["data"]["Job"]["Spec"]["Engine"] = "Podman"
     envelope = _raw_refusal(node, json.dumps(request).encode())
-    assert envelope["Message"] == "Job.Spec.Engine: unknown engine 'Podman'"
+    assert envelope["Message"] == "data.Job.Spec.Engine: unknown engine 'Podman'"
 
 
 def _resign(request, key):
@@ -281,9 +281,10 @@ def _resign(request, key):
 
 @pytest.mark.parametrize("body, message", [
     (b"", "EOF"),
-    (b"{not json", "invalid character 'n' at offset 1: Expecting property name enclosed in double quotes"),
+    (b"{not json", "invalid character 'n' looking for beginning of object key string"),
     (b"[1, 2]", "json: cannot unmarshal array into Go value of type publicapi.submitRequest"),
-    (b'{"data": "text"}', "json: cannot unmarshal string into Go struct field submitRequest.data of type object"),
+    (b'{"data": "text"}',
+     "json: cannot unmarshal string into Go struct field submitRequest.data of type model.JobCreatePayload"),
 ])
 def test_undecodable_submit_body_is_refused_with_the_envelope(node, body, message):
     api = job_api(node)
@@ -298,7 +299,7 @@ def test_payload_go_cannot_decode_is_refused(node, key):
     request = json.loads(_encoded(sign_submit_request(docker_job("ubuntu", ["true"]), key)))
     request["data"]["Job"]["Deal"]["Concurrency"] = 1.5
     envelope = _raw_refusal(node, json.dumps(request).encode())
-    assert envelope["Message"] == "Job.Deal.Concurrency: cannot use 1.5 as an integer"
+    assert envelope["Message"] == "data.Job.Deal.Concurrency: cannot use 1.5 as an integer"
 
 
 # --- /list -------------------------------------------------------------------------------------
@@ -382,7 +383,7 @@ def test_undecodable_states_body_is_a_400(node):
         api.api_client.call_api("/states", "POST", b"{oops", "PublicapiStateResponse")
     api.api_client.close()
     assert (error.value.status, error.value.code) == (400, None)
-    assert error.value.body == "invalid character 'o' at offset 1: Expecting property name enclosed in double quotes\n"
+    assert error.value.body == "invalid character 'o' looking for beginning of object key string\n"
 
 
 def test_lifecycle_events_come_in_the_go_order(api, key, node):

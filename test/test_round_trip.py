@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bacalhau_client import ApiClient, ApiDecodeError, ApiException
+from bacalhau_client.models import Engine, ModelSpec, Publisher, Verifier
 from bacalhau_client.models.base import MODEL_REGISTRY, Model
 
 RESPONSE_TYPES = {
@@ -193,6 +194,31 @@ def test_nanosecond_timestamp_is_written_back_exactly(client):
     job = client.deserialize(Response(body), "ModelJob")
     assert job.created_at.nanosecond == 338372750
     assert as_text(client.sanitize_for_serialization(job)) == as_text(json.loads(body))
+
+
+@pytest.mark.parametrize("sent, go_writes", [
+    ("2022-11-17T9:32:55,50+01:75", "2022-11-17T09:32:55.5+02:15"),
+    ("2022-11-17T13:32:55+24:00", "2022-11-17T13:32:55+24:00"),
+    ("2022-11-17t13:32:55z", None),
+])
+def test_timestamp_is_kept_as_sent_and_offers_what_go_would_write(client, sent, go_writes):
+    body = '{"CreatedAt": "%s"}' % sent
+    job = client.deserialize(Response(body), "ModelJob")
+    assert as_text(client.sanitize_for_serialization(job)) == as_text(json.loads(body))
+    if go_writes is None:
+        with pytest.raises(ValueError, match="not an RFC 3339 timestamp"):
+            job.created_at.canonical
+    else:
+        assert job.created_at.canonical == go_writes
+
+
+def test_enum_spelling_the_node_accepts_is_kept_as_sent():
+    body = '{"Engine": "docker", "Verifier": " Noop ", "Publisher": "E\u017ftuary"}'
+    spec = ModelSpec.from_wire(json.loads(body))
+    assert (spec.engine, spec.verifier, spec.publisher) == ("docker", " Noop ", "E\u017ftuary")
+    assert (Engine.canonical(spec.engine), Verifier.canonical(spec.verifier),
+            Publisher.canonical(spec.publisher)) == ("Docker", "Noop", "Estuary")
+    assert spec.to_wire() == json.loads(body)
 
 
 WRONG_TYPES = [

@@ -13,11 +13,9 @@ import tempfile
 import uuid
 from typing import Any, Dict, List, NamedTuple, Optional
 
-from bacalhau_client.devserver.decoding import (
-    EVENTS_REQUEST, LIST_REQUEST, LOCAL_EVENTS_REQUEST, STATE_REQUEST, SUBMIT_REQUEST, VERSION_REQUEST,
-    RequestStruct, decode_request,
-)
-from bacalhau_client.devserver.gojson import encode_map, encode_model, encode_value, sorted_map
+from bacalhau_client._go import marshal as encode_value, sorted_map
+from bacalhau_client.canonical import encode_model
+from bacalhau_client.devserver.decoding import decode_request, go_base64_text
 from bacalhau_client.devserver.ids import fake_cid
 from bacalhau_client.devserver.record import JobRecord
 from bacalhau_client.models.timestamp import Timestamp
@@ -74,26 +72,26 @@ def job_not_found_message(job_id: str) -> str:
     return "Job not found. ID: %s" % job_id
 
 
-def _decode(body: bytes, struct: RequestStruct) -> Dict[str, Any]:
+def _decode(body: bytes, class_name: str) -> Dict[str, Any]:
     """The request's fields; a bad body is a 400 with Go's decoder message."""
     try:
-        return decode_request(body, struct)[0]
+        return decode_request(body, class_name)
     except ValueError as error:
         raise RequestError(error_answer(400, str(error))) from None
 
 
 def submit(node, body: bytes) -> Answer:
     """``POST /submit``: check the signature and the job (§5.2, §5.5), store it, start its life."""
-    from bacalhau_client.signing import canonical_json, client_id_from_public_key, validate_job, verify_signature
+    from bacalhau_client.signing import client_id_from_public_key, validate_job, verify_signature
 
     def refuse(message: str) -> RequestError:
         return RequestError(envelope_answer(400, UNKNOWN_ERROR_CODE, message))
 
     try:
-        request = decode_request(body, SUBMIT_REQUEST)[0]
-        canonical = canonical_json(request["data"] or {})
+        request = decode_request(body, "PublicapiSubmitRequest")
     except ValueError as error:
         raise refuse(str(error)) from None
+    canonical = encode_value(request["data"]).encode("utf-8")  # what Go's json.Marshal makes of data
     payload = json.loads(canonical)
     client_id = payload.get("ClientID", "")
     if not client_id:
@@ -102,13 +100,14 @@ def submit(node, body: bytes) -> Answer:
         raise refuse("client's signature is required")
     if not request["client_public_key"]:
         raise refuse("client's public key is required")
+    public_key = go_base64_text(request["client_public_key"])
     try:
-        key_client_id = client_id_from_public_key(request["client_public_key"])
+        key_client_id = client_id_from_public_key(public_key)
     except ValueError as error:
         raise refuse("error verifying client ID: %s" % error) from None
     if key_client_id != client_id:
         raise refuse("client's public key does not match client ID")
-    if not verify_signature(request["client_public_key"], canonical, request["signature"]):
+    if not verify_signature(public_key, canonical, go_base64_text(request["signature"])):
         raise refuse("client's signature is invalid: crypto/rsa: verification error")
     try:
         validate_job(payload)
@@ -144,7 +143,7 @@ def _stored_job(node, payload: Dict[str, Any]) -> Dict[str, Any]:
 
 def list_jobs(node, body: bytes) -> Answer:
     """``POST /list``: one job by ID or short ID, else the client's (or all) jobs, sorted, truncated."""
-    request = _decode(body, LIST_REQUEST)
+    request = _decode(body, "PublicapiListRequest")
     store = node.store
     with store.lock:
         if request["id"]:
@@ -169,9 +168,8 @@ def _sorted(records: List[JobRecord], sort_by: str, reverse: bool) -> List[JobRe
     return records
 
 
-def _job_record(node, body: bytes, struct: RequestStruct) -> JobRecord:
+def _job_record(node, job_id: str) -> JobRecord:
     """The job a /states, /events, /local_events or /results request names (caller holds the lock)."""
-    job_id = _decode(body, struct)["job_id"]
     record = node.store.get(job_id)
     if record is None:
         raise RequestError(error_answer(500, job_not_found_message(job_id)))
@@ -180,29 +178,33 @@ def _job_record(node, body: bytes, struct: RequestStruct) -> JobRecord:
 
 def states(node, body: bytes) -> Answer:
     """``POST /states``: the job's current state."""
+    job_id = _decode(body, "PublicapiStateRequest")["job_id"]  # decoded before taking the lock
     with node.store.lock:
-        record = _job_record(node, body, STATE_REQUEST)
+        record = _job_record(node, job_id)
         return json_answer('{"state":%s}' % encode_model("ModelJobState", record.job_state()))
 
 
 def events(node, body: bytes) -> Answer:
     """``POST /events``: the job's events in the order they happened."""
+    job_id = _decode(body, "PublicapiEventsRequest")["job_id"]
     with node.store.lock:
-        record = _job_record(node, body, EVENTS_REQUEST)
+        record = _job_record(node, job_id)
         return _list_answer("events", "ModelJobEvent", record.events)
 
 
 def local_events(node, body: bytes) -> Answer:
     """``POST /local_events``: what this node decided about the job (``null`` before anything)."""
+    job_id = _decode(body, "PublicapiLocalEventsRequest")["job_id"]
     with node.store.lock:
-        record = _job_record(node, body, LOCAL_EVENTS_REQUEST)
+        record = _job_record(node, job_id)
         return _list_answer("localEvents", "ModelJobLocalEvent", record.local_events, null_when_empty=True)
 
 
 def results(node, body: bytes) -> Answer:
     """``POST /results``: one entry per shard whose results were published."""
+    job_id = _decode(body, "PublicapiStateRequest")["job_id"]
     with node.store.lock:
-        record = _job_record(node, body, STATE_REQUEST)
+        record = _job_record(node, job_id)
         return _list_answer("results", "ModelPublishedResult", record.results)
 
 
@@ -215,7 +217,7 @@ def _list_answer(key: str, class_name: str, items: List[Dict[str, Any]], null_wh
 
 def version(node, body: bytes) -> Answer:
     """``POST /version``: this node's build."""
-    _decode(body, VERSION_REQUEST)
+    _decode(body, "PublicapiVersionRequest")
     info = dict(BUILD_VERSION, builddate=node.started_at, goos=_go_os(), goarch=_go_arch())
     return json_answer('{"build_version_info":%s}' % encode_model("ModelBuildVersionInfo", info))
 
@@ -275,7 +277,7 @@ def peer_id(node, body: bytes) -> Answer:
 
 def peers(node, body: bytes) -> Answer:
     """``GET /peers``: the compute nodes, under the job event topic."""
-    return json_answer(encode_map({JOB_EVENT_TOPIC: list(node.compute_node_ids)}))
+    return json_answer(encode_value(sorted_map({JOB_EVENT_TOPIC: list(node.compute_node_ids)})))
 
 
 def _go_os() -> str:

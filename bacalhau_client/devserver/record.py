@@ -2,7 +2,7 @@
 
 A :class:`JobRecord` is plain data guarded by the node's lock: every method
 here expects the caller to hold it. Values are sparse wire dicts (only keys
-with a value), written out in Go's full form by :mod:`.gojson`.
+with a value), written out in Go's full form by :func:`bacalhau_client.canonical.encode_model`.
 """
 
 from typing import Any, Dict, List, Optional

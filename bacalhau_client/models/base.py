@@ -188,7 +188,7 @@ def _check(owner: str, field: Field, value: Any) -> Any:
         if isinstance(value, str):
             timestamp = Timestamp(value)
             try:
-                timestamp.datetime  # the node refuses a payload whose time it cannot parse
+                timestamp.canonical  # the node refuses a payload whose time it cannot parse
             except ValueError:
                 raise ValueError("%s: expected an RFC 3339 timestamp, got %r" % (where, value)) from None
             return timestamp

@@ -3,21 +3,22 @@
 The node writes times such as ``2022-11-17T13:32:55.33837275Z``: nanoseconds,
 and the offset the time was written with. A ``datetime`` holds microseconds
 only, so the SDK keeps the timestamp as the exact string (a ``str`` subclass,
-written back unchanged) and offers the ``datetime`` as a view.
+written back unchanged) and offers the ``datetime`` as a view. What counts as a
+timestamp is what the node's Go ``time.Time`` accepts (:mod:`bacalhau_client._go`).
 """
 
-import re
 import time
 from datetime import datetime, timedelta, timezone
+from typing import Optional
+
+from bacalhau_client._go import ZERO_TIME, GoTime, format_rfc3339 as _format_go_time, parse_rfc3339
+
+__all__ = ["DateTime", "Timestamp", "ZERO_TIME", "format_rfc3339"]
 
 # Inside Timestamp the name ``datetime`` is its property; annotations use this alias.
 DateTime = datetime
-from typing import Optional
 
-_RFC3339 = re.compile(
-    r"(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?([Zz]|[+-]\d{2}:\d{2})\Z")
-
-ZERO_TIME = "0001-01-01T00:00:00Z"
+_MAX_TZINFO_OFFSET = timedelta(hours=24)  # datetime.timezone holds offsets strictly inside +-24h
 
 
 class Timestamp(str):
@@ -26,37 +27,48 @@ class Timestamp(str):
     >>> t = Timestamp("2022-11-17T13:32:55.33837275Z")
     >>> t.nanosecond, t.datetime.microsecond
     (338372750, 338372)
+    >>> Timestamp("2022-11-17T9:32:55.50+01:75").canonical   # what the Go node writes back
+    '2022-11-17T09:32:55.5+02:15'
     """
 
     __slots__ = ()
 
-    def _parts(self):
-        match = _RFC3339.match(self)
-        if match is None:
-            raise ValueError("not an RFC 3339 timestamp: %r" % str(self))
-        return match.groups()
+    def _time(self) -> GoTime:
+        try:
+            return parse_rfc3339(self)
+        except ValueError as error:
+            raise ValueError("not an RFC 3339 timestamp: %r (%s)" % (str(self), error)) from None
+
+    @property
+    def canonical(self) -> str:
+        """The timestamp as the Go node writes it back; ``ValueError`` if the node would refuse it."""
+        return _format_go_time(self._time())
 
     @property
     def nanosecond(self) -> int:
         """The fraction of the second in nanoseconds (digits past the ninth are ignored, as Go does)."""
-        fraction = self._parts()[6] or ""
-        return int((fraction + "000000000")[:9])
+        return self._time().nanosecond
 
     @property
     def utcoffset(self) -> timedelta:
         """The offset the time was written with (zero for ``Z``)."""
-        zone = self._parts()[7]
-        if zone in ("Z", "z"):
-            return timedelta(0)
-        sign = -1 if zone[0] == "-" else 1
-        return sign * timedelta(hours=int(zone[1:3]), minutes=int(zone[4:6]))
+        return timedelta(minutes=self._time().offset_minutes)
 
     @property
     def datetime(self) -> DateTime:
-        """An aware ``datetime`` in the written offset, truncated to microseconds."""
-        year, month, day, hour, minute, second = (int(part) for part in self._parts()[:6])
-        return datetime(year, month, day, hour, minute, second, self.nanosecond // 1000,
-                        tzinfo=timezone(self.utcoffset))
+        """An aware ``datetime`` in the written offset, truncated to microseconds.
+
+        An offset of 24 hours or more, which Go accepts but ``datetime.timezone``
+        cannot hold, gives the same instant in UTC; year 0 has no ``datetime``.
+        """
+        parts = self._time()
+        if parts.year < 1:
+            raise ValueError("%r: year 0 is before the first year a datetime can hold" % str(self))
+        offset = timedelta(minutes=parts.offset_minutes)
+        inside = abs(offset) < _MAX_TZINFO_OFFSET
+        moment = datetime(parts.year, parts.month, parts.day, parts.hour, parts.minute, parts.second,
+                          parts.nanosecond // 1000, tzinfo=timezone(offset if inside else timedelta(0)))
+        return moment if inside else moment - offset
 
     @classmethod
     def from_datetime(cls, value: DateTime, nanosecond: Optional[int] = None) -> "Timestamp":
@@ -64,27 +76,17 @@ class Timestamp(str):
         if value.tzinfo is None:
             value = value.replace(tzinfo=timezone.utc)
         nanos = value.microsecond * 1000 if nanosecond is None else nanosecond
-        return cls(format_rfc3339(value.replace(microsecond=0), nanos))
+        return cls(format_rfc3339(value, nanos))
 
     @classmethod
     def now(cls) -> "Timestamp":
         """The current UTC time with nanoseconds, as the node stamps ``CreatedAt``."""
-        nanos = time.time_ns()
-        seconds, fraction = divmod(nanos, 1_000_000_000)
-        moment = datetime.fromtimestamp(seconds, tz=timezone.utc)
-        return cls(format_rfc3339(moment, fraction))
+        seconds, fraction = divmod(time.time_ns(), 1_000_000_000)
+        return cls(format_rfc3339(datetime.fromtimestamp(seconds, tz=timezone.utc), fraction))
 
 
-def format_rfc3339(moment: datetime, nanosecond: int) -> str:
-    """Go's ``time.RFC3339Nano``: trailing zero fraction digits dropped, ``Z`` for UTC."""
-    text = "%04d-%02d-%02dT%02d:%02d:%02d" % (
-        moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second)
-    if nanosecond:
-        text += ("." + "%09d" % nanosecond).rstrip("0")
-    offset = moment.utcoffset() or timedelta(0)
-    if not offset:
-        return text + "Z"
-    minutes = int(offset.total_seconds()) // 60
-    sign = "-" if minutes < 0 else "+"
-    minutes = abs(minutes)
-    return text + "%s%02d:%02d" % (sign, minutes // 60, minutes % 60)
+def format_rfc3339(moment: DateTime, nanosecond: int) -> str:
+    """Go's ``time.RFC3339Nano`` for an aware ``datetime`` (its microseconds replaced by ``nanosecond``)."""
+    offset_seconds = (moment.utcoffset() or timedelta(0)).total_seconds()
+    return _format_go_time(GoTime(moment.year, moment.month, moment.day, moment.hour, moment.minute,
+                                  moment.second, nanosecond, int(offset_seconds / 60)))
