@@ -1,0 +1,132 @@
+"""Job validation: the node's checks, with the field path of each problem.
+
+The requester node runs these checks (Go's ``VerifyJob``) on every submission
+and answers with the first failure. :func:`validate_job` runs the same checks
+in the same order; by default it collects every problem, so a job file can be
+fixed in one go, and with ``first_only=True`` it stops at the first one with
+the text the node answers.
+
+>>> validate_job({"Job": {"Spec": {"Engine": "Docker"}, "Deal": {"Concurrency": 0}}})
+Traceback (most recent call last):
+JobValidationError: Job.Deal.Concurrency: must be >= 1, got 0 (and 2 more: ...)
+"""
+
+from typing import Any, Dict, List, Optional
+
+from bacalhau_client.canonical import Payload, decode_payload, struct_plan
+from bacalhau_client.models import enums
+from bacalhau_client.models.base import MODEL_REGISTRY
+
+__all__ = ["JobValidationError", "job_problems", "unknown_keys", "validate_job"]
+
+
+class JobValidationError(ValueError):
+    """A job the node would refuse; ``problems`` lists each one as ``field.path: rule``."""
+
+    def __init__(self, problems: List[str]):
+        self.problems = list(problems)
+        if len(self.problems) == 1:
+            message = self.problems[0]
+        else:
+            message = "%s (and %d more: %s)" % (self.problems[0], len(self.problems) - 1, "; ".join(self.problems[1:]))
+        super().__init__(message)
+
+
+def validate_job(payload: Payload, *, first_only: bool = False) -> None:
+    """Raise :class:`JobValidationError` (a ``ValueError``) if the node would refuse ``payload``.
+
+    ``payload`` is a :class:`ModelJob`, a :class:`ModelJobCreatePayload` or a
+    payload dict in wire form. With ``first_only`` the checks stop at the first
+    problem, whose message is the one the node sends back.
+    """
+    problems = job_problems(payload, first_only=first_only)
+    if problems:
+        raise JobValidationError(problems)
+
+
+def job_problems(payload: Payload, *, first_only: bool = False) -> List[str]:
+    """Every reason the node would refuse ``payload``, in the node's order (empty when it is valid)."""
+    try:
+        tree = decode_payload(payload)
+    except ValueError as error:
+        return [str(error)]
+    problems: List[str] = []
+    for problem in _checks(tree):
+        problems.append(problem)
+        if first_only:
+            break
+    return problems
+
+
+def _checks(tree: Dict[str, Any]):
+    """Yield each problem in the order Go's ``VerifyJob`` finds them."""
+    job = tree.get("Job")
+    if job is None:
+        yield "Job: missing"
+        return
+    spec, deal = job["Spec"], job["Deal"]
+    spec_empty = spec == struct_plan("ModelSpec").zero
+    deal_empty = deal == struct_plan("ModelDeal").zero
+    if spec_empty:
+        yield "Job.Spec: must not be empty"
+    if deal_empty:
+        yield "Job.Deal: must not be empty"
+    concurrency, confidence = deal.get("Concurrency", 0), deal.get("Confidence", 0)
+    if not deal_empty:
+        if concurrency < 1:
+            yield "Job.Deal.Concurrency: must be >= 1, got %d" % concurrency
+        if confidence < 0:
+            yield "Job.Deal.Confidence: must be >= 0, got %d" % confidence
+    if not spec_empty:
+        for key, enum in (("Engine", enums.Engine), ("Verifier", enums.Verifier), ("Publisher", enums.Publisher)):
+            # Decoding already refused unknown names, so only "not set" remains to check.
+            if not spec.get(key):
+                yield "Job.Spec.%s: must be set to one of %s" % (key, ", ".join(enum.names))
+    if not deal_empty and confidence > concurrency >= 1:
+        yield "Job.Deal.Confidence: must be <= Concurrency (%d), got %d" % (concurrency, confidence)
+    if not spec_empty:
+        for index, volume in enumerate(spec.get("inputs") or ()):
+            if not volume.get("StorageSource"):
+                yield "Job.Spec.inputs[%d].StorageSource: must be set to one of %s" % (
+                    index, ", ".join(enums.StorageSourceType.names))
+
+
+def unknown_keys(document: Any, class_name: str = "ModelJob", path: str = "Job") -> List[str]:
+    """The keys of a wire ``document`` that no field of ``class_name`` takes (the node drops them silently).
+
+    Keys match as the node matches them: exactly, or by Go's case folding.
+    Each entry is a field path such as ``Job.Spec.Inputs[0].Path``.
+    """
+    found: List[str] = []
+    _walk_unknown(document, class_name, path, found)
+    return found
+
+
+def _walk_unknown(document: Any, class_name: str, path: str, found: List[str]) -> None:
+    if not isinstance(document, dict):
+        return
+    plan = struct_plan(class_name)
+    fields = {field.key: field for field in MODEL_REGISTRY[class_name]._fields}
+    for key, value in document.items():
+        slot = plan.by_key.get(key) if isinstance(key, str) else None
+        if slot is None and isinstance(key, str):
+            slot = _folded_slot(plan, key)
+        if slot is None:
+            found.append("%s.%s" % (path, key))
+            continue
+        field = fields[slot.key]
+        child = "%s.%s" % (path, slot.key)
+        if field.kind == "model":
+            _walk_unknown(value, field.item, child, found)
+        elif field.kind == "list" and field.item in MODEL_REGISTRY and isinstance(value, list):
+            for index, item in enumerate(value):
+                _walk_unknown(item, field.item, "%s[%d]" % (child, index), found)
+        elif field.kind == "dict" and field.item in MODEL_REGISTRY and isinstance(value, dict):
+            for item_key, item in value.items():
+                _walk_unknown(item, field.item, "%s[%s]" % (child, item_key), found)
+
+
+def _folded_slot(plan: Any, key: str) -> Optional[Any]:
+    from bacalhau_client.canonical import _GO_FOLD
+
+    return plan.by_fold.get(key.translate(_GO_FOLD))
