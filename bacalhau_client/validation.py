@@ -6,7 +6,7 @@ in the same order; by default it collects every problem, so a job file can be
 fixed in one go, and with ``first_only=True`` it stops at the first one with
 the text the node answers.
 
->>> validate_job({"Job": {"Spec": {"Engine": "Docker"}, "Deal": {"Concurrency": 0}}})
+>>> validate_job({"Job": {"Spec": {"Engine": "Docker"}, "Deal": {"Concurrency": 0, "MinBids": 1}}})
 Traceback (most recent call last):
 JobValidationError: Job.Deal.Concurrency: must be >= 1, got 0 (and 2 more: ...)
 """

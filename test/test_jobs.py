@@ -157,7 +157,7 @@ def test_language_job_rejects_a_context_that_is_not_a_volume():
 
 
 def test_wasm_job_rejects_a_module_that_is_not_a_cid_or_volume():
-    assert built_error(wasm_job, 42) == "module: expected a CID str or a ModelStorageSpec, got int"
+    assert built_error(wasm_job, 42) == "module: expected a CID, a .wasm path or a ModelStorageSpec, got int"
 
 
 def test_wasm_job_env_must_be_a_dict():
