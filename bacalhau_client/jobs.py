@@ -547,3 +547,20 @@ def _environment_list(env: Environment) -> List[str]:
         if entry.partition("=")[0] == "" or "=" not in entry:
             raise ValueError("env[%d]: expected 'NAME=value', got %r" % (index, entry))
     return entries
+
+
+def from_file(path_or_text: Union[str, bytes, "os.PathLike[str]"]) -> ModelJob:
+    """The job in a JSON or YAML job file (or document text), read as ``bacalhau create`` reads it.
+
+    See :mod:`bacalhau_client.jobfiles` for the rules.
+    """
+    from bacalhau_client.jobfiles import from_file as read
+
+    return read(path_or_text)
+
+
+def load_job(text: Union[str, bytes], source: str = "job") -> ModelJob:
+    """The job in a JSON or YAML document, read as ``bacalhau create`` reads it."""
+    from bacalhau_client.jobfiles import load_job as read
+
+    return read(text, source)
