@@ -83,7 +83,7 @@ def _run(argv: List[str]) -> int:
     if high is not None and len(positionals) > high:
         raise UsageError("%s: accepts at most %d arg(s), received %d (usage: %s %s %s)"
                          % (name, high, len(positionals), PROG, name, command.usage))
-    values.command = name
+    values.command_name = name
     values.args = positionals
     return command.run(values)
 

@@ -259,14 +259,14 @@ def build_wasm_job(values: Values) -> Payload:
     inputs = []
     for kind, text in _in_line_order(values, ("input-urls", "input-volumes")):
         inputs.append(parse_input_url(text) if kind == "input-urls" else volume(text, kind))
-    modules = [parse_input_url(url) for url in values.import_module_urls] + \
-        [volume(text, "import-module-volumes") for text in values.import_module_volumes]
+    modules = [parse_input_url(text) if kind == "import-module-urls" else volume(text, kind)
+               for kind, text in _in_line_order(values, ("import-module-urls", "import-module-volumes"))]
     return wasm_job(module, values.entry_point, parameters, env=env, import_modules=modules,
                     verifier=values.verifier, publisher=values.publisher, inputs=inputs, **_deal_options(values))
 
 
 def _in_line_order(values: Values, flags: Sequence[str]) -> List[Tuple[str, str]]:
-    """Values of repeatable flags in command-line order (``wasm run`` keeps ``-u`` and ``-v`` interleaved)."""
+    """Values of repeatable flags in command-line order (``wasm run`` appends ``-u`` and ``-v`` to one list)."""
     order = getattr(values, "order", None) or []
     pending = {flag: list(getattr(values, flag.replace("-", "_"))) for flag in flags}
     ordered = []
