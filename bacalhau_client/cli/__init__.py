@@ -53,22 +53,21 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
 
 def _run(argv: List[str]) -> int:
-    path, rest = _command_path(argv)
+    path, rest, stray = _command_path(argv)
     if not path:
         if any(token in ("-h", "--help") for token in rest):
             sys.stdout.write(_root_help())
             return EXIT_OK
-        if rest and not rest[0].startswith("-"):
-            raise UsageError('unknown command "%s" for "%s"' % (rest[0], PROG))
+        if stray is not None:
+            raise UsageError('unknown command "%s" for "%s"' % (stray, PROG))
         sys.stderr.write(_root_help())
         return EXIT_USAGE
     name = " ".join(path)
     command = COMMANDS.get(name)
     if command is None:  # a group (`docker`, `wasm`, `run`) without a known subcommand
         group = path[0]
-        unknown = [token for token in rest if not token.startswith("-")]
-        if unknown:
-            raise UsageError('unknown command "%s" for "%s %s"' % (unknown[0], PROG, group))
+        if stray is not None:
+            raise UsageError('unknown command "%s" for "%s %s"' % (stray, PROG, group))
         sys.stdout.write(_group_help(group))
         return EXIT_OK
     flags = list(command.flags) + list(GLOBAL_FLAGS)
@@ -88,10 +87,11 @@ def _run(argv: List[str]) -> int:
     return command.run(values)
 
 
-def _command_path(argv: List[str]) -> Tuple[List[str], List[str]]:
-    """The command's name words (``["docker", "run"]``) and the other tokens, global flags included."""
+def _command_path(argv: List[str]) -> Tuple[List[str], List[str], Optional[str]]:
+    """The command's name words (``["docker", "run"]``), the other tokens, and a stray word where a name was due."""
     path: List[str] = []
     rest: List[str] = []
+    stray = None
     index = 0
     while index < len(argv):
         token = argv[index]
@@ -109,8 +109,10 @@ def _command_path(argv: List[str]) -> Tuple[List[str], List[str]]:
                          path and "%s %s" % (path[0], token) in COMMANDS):
             path.append(token)
         else:
+            if wanted and stray is None:
+                stray = token
             rest.append(token)
-    return path, rest
+    return path, rest, stray
 
 
 def _root_help() -> str:
