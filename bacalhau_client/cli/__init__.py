@@ -14,20 +14,15 @@ import os
 import sys
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from bacalhau_client.cli.commands import COMMANDS, GLOBAL_FLAGS, GROUPS, Command
+from bacalhau_client.cli.commands import (
+    COMMANDS, EXIT_API_ERROR, EXIT_INTERRUPTED, EXIT_JOB_FAILED, EXIT_OK, EXIT_USAGE, GLOBAL_FLAGS, GROUPS, PROG, Command,
+)
 from bacalhau_client.cli.flags import UsageError, help_text, parse
 from bacalhau_client.cli.output import safe
 from bacalhau_client.client import JobFailed
 from bacalhau_client.exceptions import ApiException
 
 __all__ = ["EXIT_API_ERROR", "EXIT_JOB_FAILED", "EXIT_OK", "EXIT_USAGE", "PROG", "UsageError", "main"]
-
-PROG = "bacalhau-client"
-EXIT_OK = 0
-EXIT_JOB_FAILED = 1
-EXIT_USAGE = 2
-EXIT_API_ERROR = 3
-EXIT_INTERRUPTED = 130
 
 # Global flags that take a value: skipped, with their value, while looking for the command name.
 _VALUED_GLOBALS = frozenset("--" + flag.name for flag in GLOBAL_FLAGS if flag.kind != "bool")

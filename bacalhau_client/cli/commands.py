@@ -17,6 +17,11 @@ from bacalhau_client.models import ModelJob, ModelJobCreatePayload, ModelJobStat
 from bacalhau_client.models.enums import JobEventType, JobStateType, Verifier
 
 PROG = "bacalhau-client"
+EXIT_OK = 0
+EXIT_JOB_FAILED = 1
+EXIT_USAGE = 2
+EXIT_API_ERROR = 3
+EXIT_INTERRUPTED = 130
 Payload = Union[ModelJob, ModelJobCreatePayload]
 
 
@@ -402,7 +407,7 @@ def execute(values: Values, payload: Payload) -> int:
         except KeyboardInterrupt:
             print("\n\nPrintout canceled (the job is still running).\n\nTo get more information at any time, run:\n"
                   "   %s describe %s" % (PROG, job_id), file=sys.stderr)
-            raise
+            return EXIT_INTERRUPTED
         if output != "text":
             _print_document(_job_wire(client.get(job_id), state), output)
         elif not values.id_only:
@@ -514,6 +519,8 @@ def _read_source(values: Values) -> Tuple[bytes, str]:
 
     name = values.args[0] if values.args else "-"
     if name == "-":
+        if is_terminal(sys.stdin):
+            print("No input provided, waiting ... (Ctrl+D to complete)", file=sys.stderr)
         stream = getattr(sys.stdin, "buffer", sys.stdin)
         data = stream.read(MAX_JOB_FILE_BYTES + 1)
         return (data.encode("utf-8") if isinstance(data, str) else data), "<stdin>"
