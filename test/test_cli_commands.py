@@ -599,3 +599,8 @@ def test_submit_still_works_with_its_old_flags(capsys, node, tmp_path):
 def test_list_limit_is_still_accepted(capsys, node):
     finished_job(capsys)
     assert len(json.loads(run(capsys, "list", "--limit", "1", "--output", "json")[1])) == 1
+
+
+def test_help_after_double_dash_is_the_commands_argument(capsys):
+    code, out, _ = run(capsys, "docker", "run", "--dry-run", "--output=json", "ubuntu", "--", "ls", "-h")
+    assert code == 0 and json.loads(out)["Job"]["Spec"]["Docker"]["Entrypoint"] == ["ls", "-h"]

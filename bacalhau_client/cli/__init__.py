@@ -66,7 +66,8 @@ def _run(argv: List[str]) -> int:
         sys.stdout.write(_group_help(group))
         return EXIT_OK
     flags = list(command.flags) + list(GLOBAL_FLAGS)
-    if "-h" in rest or "--help" in rest:
+    flags_part = rest[:rest.index("--")] if "--" in rest else rest
+    if "-h" in flags_part or "--help" in flags_part:
         sys.stdout.write(help_text("%s %s %s" % (PROG, name, command.usage), command.help, flags))
         return EXIT_OK
     values, positionals = parse(flags, rest)
@@ -147,7 +148,3 @@ def _reader_went_away() -> int:
         pass  # stdout is not a real file (an embedding program's stream): nothing to flush
     return EXIT_OK
 
-
-def commands() -> Dict[str, Command]:
-    """Every command, by its name words (``"docker run"``)."""
-    return dict(COMMANDS)

@@ -415,7 +415,7 @@ def execute(values: Values, payload: Payload) -> int:
         failed = failed_shards(state)
         if failed:
             report_failure(job_id, state)
-            return 1
+            return EXIT_JOB_FAILED
         if values.download:
             download(client, job_id, values.output_dir or None, values.gateway or None)
     return 0
@@ -732,7 +732,7 @@ def run_wait(values: Values) -> int:
         write(table(["JOB", "NODE", "SHARD", "STATE", "STATUS", "EXIT"], rows))
     for failure in failures:
         report_failure(failure.job_id, failure.state)
-    return 1 if failures else 0
+    return EXIT_JOB_FAILED if failures else EXIT_OK
 
 
 def run_get(values: Values) -> int:
@@ -843,7 +843,7 @@ def run_submit(values: Values) -> int:
             write(safe(client.stdout(stored.id)))
         if failed_shards(state):
             report_failure(stored.id, state)
-            return 1
+            return EXIT_JOB_FAILED
     return 0
 
 
