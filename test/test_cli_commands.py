@@ -579,6 +579,7 @@ def test_terminal_control_characters_from_the_node_are_escaped(capsys, monkeypat
         job_id = hostile_node.jobs()[0].id
         assert code == 0 and "\\x1b]0;owned\\x07\\x1b[2Jtext" in out and "\\x9b31m" in out
         for argv in (["describe", job_id], ["describe", job_id, "--json"], ["list", "--wide"], ["wait", job_id],
+                     ["list", "--output", "json"], ["list", "--output", "yaml"], ["results", job_id],
                      ["events", job_id, "--output", "yaml"]):
             out = run(capsys, *argv, *host)[1]
             assert "\x1b" not in out and "\x9b" not in out and "\x07" not in out, argv

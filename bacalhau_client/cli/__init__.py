@@ -12,7 +12,7 @@ be reached or refused the request. Errors are one line on stderr.
 
 import os
 import sys
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import List, Optional, Sequence, Tuple
 
 from bacalhau_client.cli.commands import (
     COMMANDS, EXIT_API_ERROR, EXIT_INTERRUPTED, EXIT_JOB_FAILED, EXIT_OK, EXIT_USAGE, GLOBAL_FLAGS, GROUPS, PROG, Command,

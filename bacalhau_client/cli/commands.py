@@ -10,7 +10,7 @@ from typing import Any, Callable, Dict, List, NamedTuple, Optional, Sequence, Tu
 
 from bacalhau_client import __version__
 from bacalhau_client.cli.flags import BOOL, FLOAT, INT, STRING, STRINGS, VALUES, Flag, UsageError, Values
-from bacalhau_client.cli.output import go_yaml, is_terminal, json_text, safe, table, write
+from bacalhau_client.cli.output import go_yaml, is_terminal, json_text, safe, safe_json, table, write
 from bacalhau_client.client import Client, JobFailed, failed_shards, is_finished, iter_shards
 from bacalhau_client.configuration import Configuration
 from bacalhau_client.models import ModelJob, ModelJobCreatePayload, ModelJobState
@@ -592,7 +592,7 @@ def run_list(values: Values) -> int:
     if output == "json":
         from bacalhau_client.canonical import encode_model
 
-        write("[%s]\n" % ",".join(encode_model("ModelJob", job.to_wire()) for job in jobs))
+        write(safe_json("[%s]" % ",".join(encode_model("ModelJob", job.to_wire()) for job in jobs)) + "\n")
         return 0
     if output == "yaml":
         write(go_yaml([_job_wire(job) for job in jobs]))

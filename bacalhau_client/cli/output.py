@@ -26,6 +26,11 @@ def json_text(value: Any, *, compact: bool = False) -> str:
         text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     else:
         text = json.dumps(value, ensure_ascii=False, indent=2)
+    return safe_json(text)
+
+
+def safe_json(text: str) -> str:
+    """JSON text with C1 controls and DEL written as ``\\u`` escapes (same document, safe for a terminal)."""
     return _C1_OR_DEL.sub(lambda match: "\\u%04x" % ord(match.group()), text)
 
 
