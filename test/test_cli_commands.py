@@ -605,3 +605,29 @@ def test_list_limit_is_still_accepted(capsys, node):
 def test_help_after_double_dash_is_the_commands_argument(capsys):
     code, out, _ = run(capsys, "docker", "run", "--dry-run", "--output=json", "ubuntu", "--", "ls", "-h")
     assert code == 0 and json.loads(out)["Job"]["Spec"]["Docker"]["Entrypoint"] == ["ls", "-h"]
+
+
+class TerminalStream(io.StringIO):
+    """Captures what is written, and says it is a terminal (as a user's stderr is)."""
+
+    def isatty(self):
+        return True
+
+
+def test_progress_lines_go_to_a_terminal_stderr(capsys, node, monkeypatch):
+    terminal = TerminalStream()
+    monkeypatch.setattr("sys.stderr", terminal)
+    code = main(["docker", "run", "ubuntu", "echo", "hi"])
+    out = capsys.readouterr().out
+    assert code == 0 and out.startswith("Job successfully submitted.")
+    lines = terminal.getvalue().splitlines()
+    assert lines[0] == "\t       Creating job for submission ... done \u2705"
+    assert lines[-1] == "\t      Results accepted, publishing ... done \u2705"
+    assert all(line.endswith(" ... done \u2705") for line in lines)
+
+
+def test_id_only_shows_no_progress_even_on_a_terminal(capsys, node, monkeypatch):
+    terminal = TerminalStream()
+    monkeypatch.setattr("sys.stderr", terminal)
+    assert main(["docker", "run", "--id-only", "ubuntu", "echo", "hi"]) == 0
+    assert terminal.getvalue() == ""
