@@ -17,7 +17,7 @@ from bacalhau_client.canonical import Payload, decode_payload, struct_plan
 from bacalhau_client.models import enums
 from bacalhau_client.models.base import MODEL_REGISTRY
 
-__all__ = ["JobValidationError", "job_problems", "unknown_keys", "validate_job"]
+__all__ = ["JobValidationError", "job_problems", "job_schema", "unknown_keys", "validate_job"]
 
 
 class JobValidationError(ValueError):
@@ -130,3 +130,64 @@ def _folded_slot(plan: Any, key: str) -> Optional[Any]:
     from bacalhau_client.canonical import _GO_FOLD
 
     return plan.by_fold.get(key.translate(_GO_FOLD))
+
+
+SCHEMA_ID = "https://github.com/filecoin-project/bacalhau/pkg/model/job"
+
+
+def job_schema() -> Dict[str, Any]:
+    """A JSON Schema (draft 2020-12) of a job document, built from the model tables.
+
+    One definition per struct, named as in Go (``Job``, ``Spec``,
+    ``StorageSpec``...); keys are the exact wire names; fields Go always
+    writes are required; enums list their names; no other keys are allowed.
+    """
+    definitions: Dict[str, Any] = {}
+    _define("ModelJob", definitions)
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID,
+            "$ref": "#/$defs/Job", "$defs": {name: definitions[name] for name in sorted(definitions)}}
+
+
+def _definition_name(class_name: str) -> str:
+    return class_name[len("Model"):] if class_name.startswith("Model") else class_name
+
+
+def _define(class_name: str, definitions: Dict[str, Any]) -> Dict[str, str]:
+    name = _definition_name(class_name)
+    if name not in definitions:
+        definitions[name] = {}  # placed first, so a struct that contains itself ends the recursion
+        properties = {}
+        required = []
+        for field in MODEL_REGISTRY[class_name]._fields:
+            properties[field.key] = _field_schema(field, definitions)
+            if not field.omitempty and field.kind not in ("model",):
+                required.append(field.key)
+        definitions[name] = {"type": "object", "properties": properties, "additionalProperties": False}
+        if required:
+            definitions[name]["required"] = required
+    return {"$ref": "#/$defs/%s" % name}
+
+
+def _field_schema(field: Any, definitions: Dict[str, Any]) -> Dict[str, Any]:
+    if field.kind == "model":
+        return _define(field.item, definitions)
+    if field.kind == "datetime":
+        return {"type": "string", "format": "date-time"}
+    if field.kind == "list":
+        return {"type": "array", "items": _item_schema(field.item, definitions)}
+    if field.kind == "dict":
+        item = _item_schema(field.item, definitions)
+        if field.int_keys:
+            return {"type": "object", "patternProperties": {"^[0-9]+$": item}, "additionalProperties": False}
+        return {"type": "object", "additionalProperties": item}
+    if field.base64:
+        return {"type": "string", "contentEncoding": "base64"}
+    if field.enum:
+        return {"type": "string", "enum": list(getattr(enums, field.enum).names)}
+    return _item_schema(field.type, definitions)
+
+
+def _item_schema(type_name: str, definitions: Dict[str, Any]) -> Dict[str, Any]:
+    if type_name in MODEL_REGISTRY:
+        return _define(type_name, definitions)
+    return {"type": {"str": "string", "int": "integer", "float": "number", "bool": "boolean"}[type_name]}

@@ -631,3 +631,14 @@ def test_id_only_shows_no_progress_even_on_a_terminal(capsys, node, monkeypatch)
     monkeypatch.setattr("sys.stderr", terminal)
     assert main(["docker", "run", "--id-only", "ubuntu", "echo", "hi"]) == 0
     assert terminal.getvalue() == ""
+
+
+def test_validate_output_schema(capsys):
+    code, out, _ = run(capsys, "validate", "--output-schema")
+    schema = json.loads(out)
+    assert code == 0 and schema["$ref"] == "#/$defs/Job"
+    job = schema["$defs"]["Job"]
+    assert job["required"] == ["APIVersion"] and job["additionalProperties"] is False
+    assert schema["$defs"]["Spec"]["properties"]["Engine"] == {
+        "type": "string", "enum": ["Noop", "Docker", "Wasm", "Language", "PythonWasm"]}
+    assert list(schema["$defs"]["JobNodeState"]["properties"]["Shards"]["patternProperties"]) == ["^[0-9]+$"]

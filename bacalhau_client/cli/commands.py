@@ -552,6 +552,11 @@ def run_validate(values: Values) -> int:
     from bacalhau_client.jobfiles import read_job_document
     from bacalhau_client.validation import job_problems, unknown_keys
 
+    if values.output_schema:
+        from bacalhau_client.validation import job_schema
+
+        write(json.dumps(job_schema(), indent=2) + "\n")
+        return EXIT_OK
     data, source = _read_source(values)
     document = read_job_document(data, source)
     problems = job_problems(document.job)
@@ -968,7 +973,8 @@ COMMANDS: Dict[str, Command] = {
                           "Run a Python program (-c CODE, or a file in the uploaded context).", run_python),
     "create": Command(RUN_FLAGS + (Flag("dry-run", BOOL, False, "print the job, send nothing"),), (0, 1),
                       "[flags] [FILE | -]", "Submit a job file (JSON or YAML; stdin for - or no file).", run_create),
-    "validate": Command((), (0, 1), "[FILE | -]", "Check a job file; print every problem with its field path.",
+    "validate": Command((Flag("output-schema", BOOL, False, "print the job's JSON Schema"),), (0, 1),
+                        "[--output-schema] [FILE | -]", "Check a job file; print every problem with its field path.",
                         run_validate),
     "list": Command((
         Flag("number", INT, 10, "how many jobs", short="n"),
