@@ -642,3 +642,11 @@ def test_validate_output_schema(capsys):
     assert schema["$defs"]["Spec"]["properties"]["Engine"] == {
         "type": "string", "enum": ["Noop", "Docker", "Wasm", "Language", "PythonWasm"]}
     assert list(schema["$defs"]["JobNodeState"]["properties"]["Shards"]["patternProperties"]) == ["^[0-9]+$"]
+
+
+def test_describe_shows_an_unknown_enum_value_as_it_came(capsys):
+    from bacalhau_client.cli.commands import _job_wire
+    from bacalhau_client.models import ModelJob
+
+    job = ModelJob.from_wire({"APIVersion": "V1beta1", "Spec": {"Engine": "Quantum"}})
+    assert _job_wire(job)["Spec"]["Engine"] == "Quantum"

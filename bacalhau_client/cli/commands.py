@@ -169,7 +169,10 @@ def _job_wire(job: ModelJob, state: Optional[ModelJobState] = None, events: Any 
         wire["JobEvents"] = [event.to_wire() for event in events]
     if local_events is not None:
         wire["LocalJobEvents"] = [event.to_wire() for event in local_events]
-    return json.loads(go_json(decode_struct("ModelJob", wire)))
+    try:
+        return json.loads(go_json(decode_struct("ModelJob", wire)))
+    except ValueError:
+        return wire  # a value this client does not know (a newer node's enum): shown as it came
 
 
 def _print_document(value: Any, output: str) -> None:
