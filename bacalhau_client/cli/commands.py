@@ -598,9 +598,7 @@ def run_list(values: Values) -> int:
                                        return_all=values.all, sort_by=values.sort_by, sort_reverse=values.reverse)
         jobs = client.jobs.list(request).jobs or []
     if output == "json":
-        from bacalhau_client.canonical import encode_model
-
-        write(safe_json("[%s]" % ",".join(encode_model("ModelJob", job.to_wire()) for job in jobs)) + "\n")
+        write(safe_json("[%s]" % ",".join(_go_job_json(job) for job in jobs)) + "\n")
         return 0
     if output == "yaml":
         write(go_yaml([_job_wire(job) for job in jobs]))
@@ -609,6 +607,16 @@ def run_list(values: Values) -> int:
     write(table(["CREATED", "ID", "JOB", "STATE", "VERIFIED", "PUBLISHED"], rows, hide_header=values.hide_header,
                 colours=not values.no_style and is_terminal(sys.stdout)))
     return 0
+
+
+def _go_job_json(job: ModelJob) -> str:
+    """The job as Go's ``json.Marshal`` writes it (as it came, if it holds a value this client does not know)."""
+    from bacalhau_client.canonical import encode_model
+
+    try:
+        return encode_model("ModelJob", job.to_wire())
+    except ValueError:
+        return json.dumps(job.to_wire(), ensure_ascii=False, separators=(",", ":"))
 
 
 def _list_row(job: ModelJob, wide: bool) -> List[str]:
