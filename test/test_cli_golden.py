@@ -47,3 +47,57 @@ def test_golden_lines_cover_every_job_building_command():
     commands = {" ".join(line["argv"][:2]) if line["argv"][0] in ("docker", "wasm", "run") else line["argv"][0]
                 for line in GOLDEN}
     assert commands == {"docker run", "wasm run", "run python", "create"}
+
+
+def test_list_table_is_the_go_table_for_the_reference_answer(capsys, fixtures_dir):
+    from loopback import LoopbackServer
+
+    body = (fixtures_dir / "responses" / "list_response.json").read_bytes()
+    with LoopbackServer(lambda request: body) as server:
+        code = main(["list", "--no-style", "--host", server.url])
+    assert code == 0
+    assert capsys.readouterr().out == (
+        " CREATED   ID        JOB                      STATE      VERIFIED  PUBLISHED               \n"
+        " 13:32:55  9304c616  Docker ubuntu date       Completed            /ipfs/QmTVmC7JBD2ES2... \n"
+        " 13:29:01  92d5d4ee  Docker ubuntu sleep ...  Completed            /ipfs/QmWUXBndMuq2G6... \n")
+
+
+def test_list_is_coloured_like_go_on_a_terminal(capsys, fixtures_dir, monkeypatch):
+    from loopback import LoopbackServer
+
+    class Terminal:
+        text = ""
+
+        def write(self, text):
+            Terminal.text += text
+
+        def flush(self):
+            pass
+
+        def isatty(self):
+            return True
+
+    body = (fixtures_dir / "responses" / "list_response.json").read_bytes()
+    monkeypatch.setattr("sys.stdout", Terminal())
+    with LoopbackServer(lambda request: body) as server:
+        assert main(["list", "--host", server.url]) == 0
+    lines = Terminal.text.splitlines()
+    assert lines[0].startswith("\x1b[92;100m CREATED ") and lines[0].endswith("\x1b[0m")
+    assert lines[1].startswith("\x1b[97;40m 13:32:55 ") and lines[2].startswith("\x1b[37;40m 13:29:01 ")
+
+
+def test_describe_yaml_shape_for_the_reference_job(capsys, fixtures_dir):
+    from loopback import LoopbackServer
+
+    bodies = {"/list": (fixtures_dir / "responses" / "list_response.json").read_bytes(),
+              "/states": (fixtures_dir / "responses" / "states_response.json").read_bytes()}
+    with LoopbackServer(lambda request: bodies[request.path]) as server:
+        code = main(["describe", "9304c616", "--host", server.url])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert out.startswith("APIVersion: V1beta1\nClientID: ")
+    assert '\nCreatedAt: "2022-11-17T13:32:55.33837275Z"\nDeal:\n  Concurrency: 1\nExecutionPlan:\n  ShardsTotal: 1\n' \
+           "ID: 9304c616-291f-41ad-b862-54e133c0149e\nJobState:\n  Nodes:\n" in out
+    assert "          Status: 'Got results proposal of length: 0'\n" in out
+    assert "            stdout: |\n              Thu Nov 17 13:32:55 UTC 2022\n" in out
+    assert "\nSpec:\n  Docker:\n    Entrypoint:\n    - date\n    Image: ubuntu\n  Engine: Docker\n" in out
