@@ -166,14 +166,11 @@ def _coerce(value: Any, class_name: str, path: str) -> Any:
     """Apply the Go CLI's conversions before decoding: scalars for text fields, enum numbers to names."""
     if not isinstance(value, dict):
         return value
-    plan = struct_plan(class_name)
-    fields = {field.key: field for field in MODEL_REGISTRY[class_name]._fields}
-    from bacalhau_client.validation import _folded_slot
+    from bacalhau_client.validation import matching_field
 
     converted = {}
     for key, item in value.items():
-        slot = plan.by_key.get(key) or _folded_slot(plan, key)
-        field = fields.get(slot.key) if slot is not None else None
+        field = matching_field(class_name, key)
         if field is None:
             converted[key] = item
             continue

@@ -13,11 +13,11 @@ JobValidationError: Job.Deal.Concurrency: must be >= 1, got 0 (and 2 more: ...)
 
 from typing import Any, Dict, List, Optional
 
-from bacalhau_client.canonical import Payload, decode_payload, struct_plan
+from bacalhau_client.canonical import _GO_FOLD, Payload, decode_payload, struct_plan
 from bacalhau_client.models import enums
-from bacalhau_client.models.base import MODEL_REGISTRY
+from bacalhau_client.models.base import MODEL_REGISTRY, Field
 
-__all__ = ["JobValidationError", "job_problems", "job_schema", "unknown_keys", "validate_job"]
+__all__ = ["JobValidationError", "job_problems", "job_schema", "matching_field", "unknown_keys", "validate_job"]
 
 
 class JobValidationError(ValueError):
@@ -105,17 +105,12 @@ def unknown_keys(document: Any, class_name: str = "ModelJob", path: str = "Job")
 def _walk_unknown(document: Any, class_name: str, path: str, found: List[str]) -> None:
     if not isinstance(document, dict):
         return
-    plan = struct_plan(class_name)
-    fields = {field.key: field for field in MODEL_REGISTRY[class_name]._fields}
     for key, value in document.items():
-        slot = plan.by_key.get(key) if isinstance(key, str) else None
-        if slot is None and isinstance(key, str):
-            slot = _folded_slot(plan, key)
-        if slot is None:
+        field = matching_field(class_name, key)
+        if field is None:
             found.append("%s.%s" % (path, key))
             continue
-        field = fields[slot.key]
-        child = "%s.%s" % (path, slot.key)
+        child = "%s.%s" % (path, field.key)
         if field.kind == "model":
             _walk_unknown(value, field.item, child, found)
         elif field.kind == "list" and field.item in MODEL_REGISTRY and isinstance(value, list):
@@ -126,10 +121,15 @@ def _walk_unknown(document: Any, class_name: str, path: str, found: List[str]) -
                 _walk_unknown(item, field.item, "%s[%s]" % (child, item_key), found)
 
 
-def _folded_slot(plan: Any, key: str) -> Optional[Any]:
-    from bacalhau_client.canonical import _GO_FOLD
-
-    return plan.by_fold.get(key.translate(_GO_FOLD))
+def matching_field(class_name: str, key: Any) -> Optional[Field]:
+    """The field of model ``class_name`` that a wire ``key`` fills, as Go matches it (exactly, else case-folded)."""
+    if not isinstance(key, str):
+        return None
+    plan = struct_plan(class_name)
+    slot = plan.by_key.get(key) or plan.by_fold.get(key.translate(_GO_FOLD))
+    if slot is None:
+        return None
+    return next(field for field in MODEL_REGISTRY[class_name]._fields if field.key == slot.key)
 
 
 SCHEMA_ID = "https://github.com/filecoin-project/bacalhau/pkg/model/job"
