@@ -4,8 +4,14 @@
 >>> request = sign_submit_request(job, UserKey.default())
 >>> JobApi().submit(request).job.id
 
-Every builder returns a :class:`ModelJob` and checks its arguments at once, so
-a mistake is reported here, with the argument's name, rather than by the node.
+Each builder makes the job the CLI makes for the same arguments:
+:func:`docker_job` (``docker run``), :func:`wasm_job` (``wasm run``, a CID or a
+local ``.wasm``), :func:`python_job` (``run python``), :func:`from_file` and
+:func:`load_job` (``create``, JSON or YAML). A builder that packs local files
+(a local module, a Python context) returns a :class:`ModelJobCreatePayload`
+holding the job and its ``Context``; the others return a :class:`ModelJob`.
+Both go to :meth:`Client.submit`. Arguments are checked at once, so a mistake
+is reported here, with the argument's name, rather than by the node.
 """
 
 import base64
