@@ -650,3 +650,13 @@ def test_describe_shows_an_unknown_enum_value_as_it_came(capsys):
 
     job = ModelJob.from_wire({"APIVersion": "V1beta1", "Spec": {"Engine": "Quantum"}})
     assert _job_wire(job)["Spec"]["Engine"] == "Quantum"
+
+
+def test_a_bacalhau_port_that_is_not_a_number_is_ignored(monkeypatch):
+    from bacalhau_client.cli.commands import GLOBAL_FLAGS, client_for
+    from bacalhau_client.cli.flags import parse
+
+    monkeypatch.setenv("BACALHAU_PORT", "http")
+    values, _ = parse(GLOBAL_FLAGS, ["--api-host", "127.0.0.1"])
+    with client_for(values) as client:
+        assert client.configuration.host == "http://127.0.0.1:1234"

@@ -144,6 +144,8 @@ def client_for(values: Values) -> Client:
         if given is not None:
             environ[variable] = str(given)
         elif not environ.get(variable) and environ.get(fallback):
+            if flag == "api_port" and not environ[fallback].strip().isdigit():
+                continue  # Go ignores a BACALHAU_PORT that is not a number
             environ[variable] = environ[fallback]
     return Client(configuration=Configuration.from_env(environ, retries=retries))
 
