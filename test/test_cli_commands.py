@@ -11,7 +11,7 @@ import pytest
 
 from bacalhau_client import LocalRequesterNode
 from bacalhau_client.cli import main
-from bacalhau_client.cli.commands import Progress
+from bacalhau_client.cli.running import Progress
 from bacalhau_client.devserver import echo_executor
 from bacalhau_client.devserver.executor import failing_executor
 from conftest import FIXTURES
@@ -645,15 +645,15 @@ def test_validate_output_schema(capsys):
 
 
 def test_describe_shows_an_unknown_enum_value_as_it_came(capsys):
-    from bacalhau_client.cli.commands import _job_wire
+    from bacalhau_client.cli.common import job_wire
     from bacalhau_client.models import ModelJob
 
     job = ModelJob.from_wire({"APIVersion": "V1beta1", "Spec": {"Engine": "Quantum"}})
-    assert _job_wire(job)["Spec"]["Engine"] == "Quantum"
+    assert job_wire(job)["Spec"]["Engine"] == "Quantum"
 
 
 def test_a_bacalhau_port_that_is_not_a_number_is_ignored(monkeypatch):
-    from bacalhau_client.cli.commands import GLOBAL_FLAGS, client_for
+    from bacalhau_client.cli.common import GLOBAL_FLAGS, client_for
     from bacalhau_client.cli.flags import parse
 
     monkeypatch.setenv("BACALHAU_PORT", "http")

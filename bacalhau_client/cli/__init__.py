@@ -14,8 +14,9 @@ import os
 import sys
 from typing import List, Optional, Sequence, Tuple
 
-from bacalhau_client.cli.commands import (
-    COMMANDS, EXIT_API_ERROR, EXIT_INTERRUPTED, EXIT_JOB_FAILED, EXIT_OK, EXIT_USAGE, GLOBAL_FLAGS, GROUPS, PROG, Command,
+from bacalhau_client.cli.commands import COMMANDS, GROUPS
+from bacalhau_client.cli.common import (
+    EXIT_API_ERROR, EXIT_INTERRUPTED, EXIT_JOB_FAILED, EXIT_OK, EXIT_USAGE, GLOBAL_FLAGS, PROG,
 )
 from bacalhau_client.cli.flags import UsageError, help_text, parse
 from bacalhau_client.cli.output import safe
