@@ -72,10 +72,14 @@ def decode_payload(payload: Payload) -> Dict[str, Any]:
     return decode_struct("ModelJobCreatePayload", payload)
 
 
-def decode_struct(class_name: str, wire: Dict[str, Any]) -> Dict[str, Any]:
-    """Decode a wire dict into the Go struct behind model ``class_name``; ``ValueError`` names the field."""
+def decode_struct(class_name: str, wire: Dict[str, Any], current: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+    """Decode a wire dict into the Go struct behind model ``class_name``; ``ValueError`` names the field.
+
+    ``current`` is a decoded struct to decode into, as Go decodes into a value
+    that already holds defaults: fields absent from ``wire`` keep their values.
+    """
     try:
-        return struct_plan(class_name).decode(wire, None)
+        return struct_plan(class_name).decode(wire, current)
     except _DecodeError as error:
         raise DecodeError(error) from None
 

@@ -20,26 +20,17 @@ import json
 import os
 import secrets
 from pathlib import Path
-from typing import Any, Dict, Optional, Union
+from typing import Any, Dict, Union
 
 from bacalhau_client.canonical import Payload, canonical_json, decode_payload, go_json, go_string, struct_plan
-from bacalhau_client.models import enums
 from bacalhau_client.models.model_job_create_payload import ModelJobCreatePayload
 from bacalhau_client.models.publicapi_submit_request import PublicapiSubmitRequest
+from bacalhau_client.validation import validate_job  # re-exported: its home used to be here
 
 __all__ = [
     "UserKey", "canonical_json", "client_id_from_public_key", "encode_submit_request",
     "sign_submit_request", "validate_job", "verify_signature",
 ]
-
-
-def validate_job(payload: Payload) -> None:
-    """Run the node's job validation on ``payload``; raise ``ValueError`` with the field and rule.
-
-    The checks and their order are the node's, so a payload that passes is one
-    the node accepts (``Job.Deal.Concurrency: must be >= 1, got 0`` otherwise).
-    """
-    _validate(decode_payload(payload))
 
 
 def sign_submit_request(payload: Payload, key: "UserKey") -> PublicapiSubmitRequest:
@@ -59,7 +50,7 @@ def sign_submit_request(payload: Payload, key: "UserKey") -> PublicapiSubmitRequ
     elif client_id != key.client_id:
         raise ValueError("ClientID: the payload says %r but the signing key's client ID is %r; "
                          "leave ClientID out to use the key's" % (client_id, key.client_id))
-    _validate(tree)
+    validate_job(tree)
     canonical = go_json(tree).encode("utf-8")
     return PublicapiSubmitRequest(data=ModelJobCreatePayload.from_wire(json.loads(canonical)),
                                   signature=key.sign(canonical), client_public_key=key.public_key)
@@ -86,39 +77,6 @@ def encode_submit_request(request: Union[PublicapiSubmitRequest, Dict[str, Any]]
                              "sign_submit_request()" % name)
     return b"".join((b'{"data":', canonical_json(data), b',"signature":', go_json(go_string(signature)).encode(),
                      b',"client_public_key":', go_json(go_string(public_key)).encode(), b"}"))
-
-
-# ---------------------------------------------------------------------------
-# Job validation, in the node's order.
-# ---------------------------------------------------------------------------
-
-def _validate(tree: Dict[str, Any]) -> None:
-    job = tree.get("Job")
-    if job is None:
-        raise ValueError("Job: missing")
-    spec, deal = job["Spec"], job["Deal"]
-    if spec == struct_plan("ModelSpec").zero:
-        raise ValueError("Job.Spec: must not be empty")
-    if deal == struct_plan("ModelDeal").zero:
-        raise ValueError("Job.Deal: must not be empty")
-    concurrency, confidence = deal.get("Concurrency", 0), deal.get("Confidence", 0)
-    if concurrency < 1:
-        raise ValueError("Job.Deal.Concurrency: must be >= 1, got %d" % concurrency)
-    if confidence < 0:
-        raise ValueError("Job.Deal.Confidence: must be >= 0, got %d" % confidence)
-    for key, enum in (("Engine", enums.Engine), ("Verifier", enums.Verifier), ("Publisher", enums.Publisher)):
-        _require_enum("Job.Spec.%s" % key, spec.get(key), enum)
-    if confidence > concurrency:
-        raise ValueError("Job.Deal.Confidence: must be <= Concurrency (%d), got %d" % (concurrency, confidence))
-    for index, volume in enumerate(spec.get("inputs") or ()):
-        _require_enum("Job.Spec.inputs[%d].StorageSource" % index, volume.get("StorageSource"),
-                      enums.StorageSourceType)
-
-
-def _require_enum(path: str, value: Optional[str], enum: type) -> None:
-    # Decoding already refused unknown names, so only "not set" remains to check.
-    if not value:
-        raise ValueError("%s: must be set to one of %s" % (path, ", ".join(enum.names)))
 
 
 # ---------------------------------------------------------------------------

@@ -157,7 +157,7 @@ def test_language_job_rejects_a_context_that_is_not_a_volume():
 
 
 def test_wasm_job_rejects_a_module_that_is_not_a_cid_or_volume():
-    assert built_error(wasm_job, 42) == "module: expected a CID str or a ModelStorageSpec, got int"
+    assert built_error(wasm_job, 42) == "module: expected a CID, a .wasm path or a ModelStorageSpec, got int"
 
 
 def test_wasm_job_env_must_be_a_dict():
@@ -178,3 +178,182 @@ def test_volume_helpers_reject_bad_arguments(builder, args, message):
 def test_new_job_rejects_an_unknown_engine():
     assert built_error(new_job, "Podman") == \
         "engine: unknown engine 'Podman'; known: Noop, Docker, Wasm, Language, PythonWasm"
+
+
+# --- the CLI's builders and rules -------------------------------------------------------------
+
+from bacalhau_client.jobs import (  # noqa: E402
+    from_file, is_safe_label, load_job, pack_context, parse_cid, parse_input_url, parse_input_volume,
+    parse_output_volume, python_job, with_default_output,
+)
+from bacalhau_client.models import ModelJobCreatePayload  # noqa: E402
+from bacalhau_client.validation import JobValidationError, job_problems, unknown_keys, validate_job  # noqa: E402
+
+CID_V0 = "QmTVmC7JBD2ES2qGPqBNVWnX1KeEPNrPGb7rJ8cpFgtefe"
+
+
+def test_python_job_inline_has_gos_language_fields():
+    job = python_job(command="print(1)")
+    assert job.to_wire()["Spec"]["Language"] == {"Language": "python", "LanguageVersion": "3.10",
+                                                 "DeterministicExecution": True, "Command": "print(1)"}
+    assert job.to_wire()["Spec"]["inputs"] == [{"StorageSource": "IPFS", "CID": "/inputs", "path": "/inputs"}]
+
+
+def test_python_job_with_a_program_packs_the_context(tmp_path, monkeypatch):
+    (tmp_path / "main.py").write_text("print(1)\n")
+    monkeypatch.chdir(tmp_path)
+    payload = python_job("main.py")
+    assert isinstance(payload, ModelJobCreatePayload)
+    assert payload.job.spec.language.program_path == "main.py" and payload.context
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({}, "python_job: give an inline command or a path to a python file"),
+    ({"command": "1", "deterministic": False}, "deterministic: only True is supported (languages run on the wasm "
+                                               "backend with forced determinism)"),
+])
+def test_python_job_refuses(kwargs, message):
+    assert built_error(python_job, **kwargs) == message
+
+
+def test_wasm_job_from_a_local_file_is_a_payload_with_its_context(tmp_path):
+    module = tmp_path / "hello.wasm"
+    module.write_bytes(b"\0asm\x01\0\0\0")
+    payload = wasm_job(str(module))
+    assert isinstance(payload, ModelJobCreatePayload)
+    assert payload.job.spec.contexts is None and payload.context
+
+
+def test_wasm_job_defaults_are_the_clis():
+    wire = wasm_job(CID_V0).to_wire()["Spec"]
+    assert (wire["Verifier"], wire["outputs"], "Sharding" in wire) == ("Noop", [{"Name": "outputs", "path": "/outputs"}],
+                                                                       False)
+    assert wasm_job(CID_V0, concurrency=2).spec.verifier == "Deterministic"
+
+
+@pytest.mark.parametrize("module, message", [
+    ("missing.wasm", "module: 'missing.wasm' is not a valid CID or local file: no such file"),
+    (".", "module: . should point to a single file"),
+])
+def test_wasm_job_refuses_a_missing_or_odd_local_module(module, message):
+    assert built_error(wasm_job, module) == message
+
+
+@pytest.mark.parametrize("text, canonical", [
+    (CID_V0, CID_V0), ("/ipfs/" + CID_V0, CID_V0),
+    ("bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy",
+     "bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy"),
+    ("f01551220c3c4733ec8affd06cf9e9ff50ffc6bcd2ec85a6170004bb709669c31de94391a",
+     "bafkreigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi"),
+    ("QmNotACid", None), ("main.wasm", None), ("", None), ("b!!", None),
+])
+def test_parse_cid(text, canonical):
+    assert parse_cid(text) == canonical
+
+
+def test_volume_url_and_output_rules():
+    assert parse_input_volume("QmX:/data").to_wire() == {"StorageSource": "IPFS", "CID": "QmX", "path": "/data"}
+    assert parse_input_url(' "https://h/f.csv" ').to_wire() == {"StorageSource": "URLDownload",
+                                                                "URL": "https://h/f.csv", "path": "/inputs"}
+    assert parse_output_volume("o:/o").to_wire() == {"StorageSource": "IPFS", "Name": "o", "path": "/o"}
+    outputs = with_default_output([parse_output_volume("a:/outputs"), parse_output_volume("b:/b")])
+    assert [(volume.name, volume.path) for volume in outputs] == [("outputs", "/outputs"), ("b", "/b")]
+
+
+@pytest.mark.parametrize("label, safe", [("team-a", True), ("a.b_c~d!e:f@g,h;i+j|k^l", True), ("\U0001F41F", True),
+                                         ("", False), ("a b", False), ("caf\u00e9", False), ("/tmp", False)])
+def test_safe_labels(label, safe):
+    assert is_safe_label(label) is safe
+
+
+def test_pack_context_refuses_links_and_large_files(tmp_path):
+    (tmp_path / "ctx").mkdir()
+    (tmp_path / "ctx" / "link").symlink_to(tmp_path)
+    with pytest.raises(ValueError, match="is not a regular file or folder"):
+        pack_context(str(tmp_path / "ctx"))
+    with pytest.raises(ValueError, match="no such file or directory"):
+        pack_context(str(tmp_path / "missing"))
+    big = tmp_path / "big.bin"
+    with open(big, "wb") as handle:
+        handle.truncate(10 * 1024 * 1024 + 1)
+    with pytest.raises(ValueError, match="bigger than max size 10.0 MB"):
+        pack_context(str(big))
+
+
+# --- job files ---------------------------------------------------------------------------------
+
+def test_load_job_reads_yaml_with_any_key_case(fixtures_dir):
+    job = from_file(fixtures_dir / "cli" / "job.yaml")
+    assert (job.spec.engine, job.spec.publisher, job.spec.docker.entrypoint) == ("Docker", "Ipfs", ["sleep", "4"])
+    assert job.spec.do_not_track is True and job.spec.resources.gpu == "1"
+
+
+def test_load_job_text_and_defaults():
+    job = load_job('{"Spec": {"Docker": {"Image": "ubuntu"}}}')
+    assert (job.api_version, job.spec.engine, job.spec.verifier, job.deal.concurrency) == ("V1beta1", "Docker",
+                                                                                           "Noop", 1)
+    assert from_file("Spec:\n  Docker: {Image: alpine}\n").spec.docker.image == "alpine"
+
+
+def test_load_job_keeps_yaml_timestamps_as_text_and_drops_server_fields():
+    job = load_job("CreatedAt: 2022-11-17T13:32:55Z\nID: x\nSpec: {Docker: {Image: u}}\n")
+    assert job.created_at is None and job.id is None
+
+
+@pytest.mark.parametrize("text, message", [
+    ("", "job: the document is empty; expected a job"),
+    ("[1, 2]", "job: expected a job (an object with APIVersion, Spec, Deal), got a list"),
+    ("Spec: {Engine: 7}", "job: Job.Spec.Engine: 7 is not a valid Engine number (1 to 5: Noop, Docker, Wasm, "
+                          "Language, PythonWasm)"),
+    ("Spec: {Engine: Kubernetes}", "job: Job.Spec.Engine: unknown engine 'Kubernetes'"),
+    ("Deal: {Concurrency: many}", 'job: Job.Deal.Concurrency: expected an integer, got string "many"'),
+    ("Spec: {Timeout: .inf}", "job: Spec.Timeout: inf cannot be represented in JSON"),
+    ("a: [", "job: error converting YAML to JSON: yaml: line 1: expected the node content, but found '<stream end>'"),
+    ("Job: 5", "job: Job: expected an object, got a number"),
+])
+def test_load_job_errors_name_the_place(text, message):
+    assert built_error(load_job, text) == message
+
+
+def test_load_job_size_limit():
+    assert built_error(load_job, b" " * (10 * 1024 * 1024 + 1)) == \
+        "job: size of bytes to unmarshal (10485761) larger than maximum allowed (10485760)"
+
+
+def test_from_file_missing():
+    assert built_error(from_file, "no-such-job.yaml") == "no-such-job.yaml: no such file"
+
+
+# --- validation --------------------------------------------------------------------------------
+
+def test_validate_job_reports_every_problem_in_the_nodes_order():
+    payload = {"Job": {"Spec": {"Engine": "Docker", "inputs": [{"CID": "Qm"}]}, "Deal": {"Concurrency": 0,
+                                                                                         "MinBids": 1}}}
+    assert job_problems(payload) == [
+        "Job.Deal.Concurrency: must be >= 1, got 0",
+        "Job.Spec.Verifier: must be set to one of Noop, Deterministic",
+        "Job.Spec.Publisher: must be set to one of Noop, Ipfs, Filecoin, Estuary",
+        "Job.Spec.inputs[0].StorageSource: must be set to one of IPFS, URLDownload, FilecoinUnsealed, Filecoin, "
+        "Estuary"]
+    with pytest.raises(JobValidationError) as caught:
+        validate_job(payload)
+    assert caught.value.problems == job_problems(payload)
+    assert str(caught.value).startswith("Job.Deal.Concurrency: must be >= 1, got 0 (and 3 more: ")
+
+
+def test_validate_job_first_only_gives_the_nodes_message():
+    with pytest.raises(ValueError) as caught:
+        validate_job({"Job": {"Spec": {"Engine": "Docker"}, "Deal": {"Concurrency": 0, "MinBids": 1}}},
+                     first_only=True)
+    assert str(caught.value) == "Job.Deal.Concurrency: must be >= 1, got 0"
+
+
+def test_validate_job_is_still_importable_from_signing():
+    from bacalhau_client import signing
+
+    assert signing.validate_job is validate_job
+
+
+def test_unknown_keys_are_found_case_insensitively():
+    document = {"spec": {"ENGINE": "Docker", "Inputs": [{"Path": "/x", "Colour": 1}], "Extra": {}}, "Foo": 1}
+    assert unknown_keys(document) == ["Job.Spec.inputs[0].Colour", "Job.Spec.Extra", "Job.Foo"]

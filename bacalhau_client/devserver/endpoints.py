@@ -110,7 +110,7 @@ def submit(node, body: bytes) -> Answer:
     if not verify_signature(public_key, canonical, go_base64_text(request["signature"])):
         raise refuse("client's signature is invalid: crypto/rsa: verification error")
     try:
-        validate_job(payload)
+        validate_job(payload, first_only=True)
     except ValueError as error:
         raise refuse(str(error)) from None
     job = _stored_job(node, payload)

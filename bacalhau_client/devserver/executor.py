@@ -75,3 +75,34 @@ def _truncated(text: Any, name: str) -> Tuple[str, bool]:
     if len(encoded) <= MAX_OUTPUT_BYTES:
         return text, False
     return encoded[:MAX_OUTPUT_BYTES].decode("utf-8", errors="ignore"), True
+
+
+class RunFailed(Exception):
+    """Raised by an executor for a run that failed with output: the shard ends in ``Error`` keeping it.
+
+    A Go compute node reports a container that exits non-zero this way: a
+    ``ComputeError`` whose ``RunOutput`` holds the exit code and both streams.
+    """
+
+    def __init__(self, message: str, *, stdout: str = "", stderr: str = "", exit_code: int = 1):
+        super().__init__(message)
+        self.run_output = dict(run_output((stdout, stderr, exit_code)), runnerError=message)
+
+
+def failing_executor(exit_code: int = 1, stderr: str = "", shards: Any = None,
+                     succeed: Executor = noop_executor) -> Executor:
+    """An executor whose runs exit with ``exit_code`` writing ``stderr``, for trying failure paths.
+
+    ``shards`` (a collection of shard indexes) limits the failures to those
+    shards; the others run ``succeed``. ``devserver --fail-exit-code``,
+    ``--fail-stderr`` and ``--fail-shards`` use it.
+    """
+    failing = None if shards is None else frozenset(shards)
+    text = stderr or "simulated failure: exit code %d\n" % exit_code
+
+    def executor(spec: ModelSpec, shard_index: int) -> Any:
+        if failing is not None and shard_index not in failing:
+            return succeed(spec, shard_index)
+        raise RunFailed("exit code was not zero: %d" % exit_code, stderr=text, exit_code=exit_code)
+
+    return executor

@@ -109,7 +109,8 @@ class Lifecycle:
             return run_output(self.executor(spec, shard_index)), None
         except Exception as error:  # any executor failure is the shard's failure, as on a compute node
             message = str(error) or type(error).__name__
-            return failed_run_output(message), message
+            kept = getattr(error, "run_output", None)  # a failed run that still has output (RunFailed)
+            return (kept if isinstance(kept, dict) else failed_run_output(message)), message
 
     def _verify(self, shards, accepted: List[str]) -> None:
         with self.lock:
