@@ -13,7 +13,8 @@ JobValidationError: Job.Deal.Concurrency: must be >= 1, got 0 (and 2 more: ...)
 
 from typing import Any, Dict, List, Optional
 
-from bacalhau_client.canonical import _GO_FOLD, Payload, decode_payload, struct_plan
+from bacalhau_client._go import fold
+from bacalhau_client.canonical import Payload, decode_payload, struct_plan
 from bacalhau_client.models import enums
 from bacalhau_client.models.base import MODEL_REGISTRY, Field
 
@@ -126,7 +127,7 @@ def matching_field(class_name: str, key: Any) -> Optional[Field]:
     if not isinstance(key, str):
         return None
     plan = struct_plan(class_name)
-    slot = plan.by_key.get(key) or plan.by_fold.get(key.translate(_GO_FOLD))
+    slot = plan.by_key.get(key) or plan.by_fold.get(fold(key))
     if slot is None:
         return None
     return next(field for field in MODEL_REGISTRY[class_name]._fields if field.key == slot.key)
