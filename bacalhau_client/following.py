@@ -367,7 +367,7 @@ class JobEventStream:
         return False
 
     def _from_polling(self) -> Iterator[ModelJobEvent]:
-        last_check = time.monotonic()
+        last_check = -math.inf  # the deciding event may have been given already: check on the first round
         while not self._closed.is_set():
             final_event = False
             for event in self._catch_up():
