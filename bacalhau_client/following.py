@@ -67,6 +67,12 @@ class _Dropped(Exception):
     """The websocket could not be opened, or it closed or broke."""
 
 
+def may_end_job(wire: Dict[str, Any]) -> bool:
+    """Whether an event (a wire dict) may have put a shard in a final state."""
+    name = wire.get("EventName")
+    return isinstance(name, str) and name in FINAL_EVENT_NAMES
+
+
 def websocket_url(host: str, job_id: Optional[str]) -> str:
     """The ``ws://`` (``wss://`` for https) URL of the node's event stream, for one job or every job."""
     parts = urlsplit(host)
@@ -300,7 +306,8 @@ class JobEventStream:
         try:
             self._events.close()
         except ValueError:
-            pass  # another thread is inside next(): it sees the closed flag and ends by itself
+            return  # another thread is inside next(): it sees the closed flag, ends and closes the socket
+        self._feed.close()
 
     def __enter__(self) -> "JobEventStream":
         return self
@@ -333,6 +340,9 @@ class JobEventStream:
                     yield from self._catch_up()
                     return
                 if not self._reconnect():
+                    if self.job_id is None:  # /events needs a job ID: an every-job stream cannot poll
+                        raise ApiConnectionError(message="the websocket %s closed and could not be reopened"
+                                                 % self._feed.url, method="GET", path=WEBSOCKET_PATH)
                     self.transport = "polling"
                     return
                 last_check = time.monotonic()
@@ -346,7 +356,7 @@ class JobEventStream:
                 continue
             if self._seen.add(wire):
                 yield self._given_event(wire)
-            if self.job_id is not None and wire.get("EventName") in FINAL_EVENT_NAMES:
+            if self.job_id is not None and may_end_job(wire):
                 last_check = time.monotonic()
                 if self._job_finished():
                     yield from self._catch_up()
@@ -371,7 +381,7 @@ class JobEventStream:
         while not self._closed.is_set():
             final_event = False
             for event in self._catch_up():
-                final_event = final_event or event.to_wire().get("EventName") in FINAL_EVENT_NAMES
+                final_event = final_event or may_end_job(event.to_wire())
                 yield event
             if final_event or time.monotonic() - last_check >= RECHECK_SECONDS:
                 last_check = time.monotonic()
@@ -462,7 +472,7 @@ def wait_for_job(client, job_id: str, timeout: float, poll_interval: float,
                     failures = 0
                 if event is None and time.monotonic() - last_check < RECHECK_SECONDS:
                     continue  # a wait cut short by the deadline: the next left() raises
-                if event and event.get("EventName") not in FINAL_EVENT_NAMES:
+                if event and not may_end_job(event):
                     continue
             else:
                 time.sleep(clock.left(poll_interval))
