@@ -297,3 +297,23 @@ def test_concurrent_subscribers_each_get_every_event(node, client):
         thread.join(WAIT)
     expected = [event.to_wire() for event in client.events(job.id)]
     assert results == [expected] * 4
+
+
+def test_a_taken_over_socket_is_served_with_the_bytes_that_came_with_the_request(node):
+    server_side, client_side = socket.socketpair()
+    key = base64.b64encode(b"0123456789abcdef").decode()
+    early_ping = client_frame(node_websocket.OPCODE_PING, b"early")
+    serving = threading.Thread(target=node_websocket.serve_upgraded, args=(
+        node, server_side, node_websocket.socket_reader(server_side, early_ping), key, "job_id="))
+    serving.start()
+    with client_side:
+        client_side.settimeout(WAIT)
+        head = b""
+        while b"\r\n\r\n" not in head:
+            head += client_side.recv(1)
+        assert head == (b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                        b"Sec-WebSocket-Accept: " + node_websocket.accept_key(key).encode() + b"\r\n\r\n")
+        assert FrameReader(client_side).frame() == (True, node_websocket.OPCODE_PONG, False, b"early")
+    serving.join(WAIT)
+    assert not serving.is_alive()
+    server_side.close()
