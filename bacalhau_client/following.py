@@ -24,12 +24,12 @@ from collections import OrderedDict
 from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from bacalhau_client.client import JobFailed, failed_shards, is_finished, summarize_state
+from bacalhau_client.client import JobFailed, failed_shards, is_finished, iter_shards, summarize_state
 from bacalhau_client.exceptions import ApiConnectionError, ApiDecodeError, ApiTimeoutError, exception_for_status
 from bacalhau_client.models import (
     ModelJob, ModelJobEvent, ModelJobState, PublicapiEventsRequest, PublicapiListRequest, PublicapiStateRequest,
 )
-from bacalhau_client.models.enums import JobEventType
+from bacalhau_client.models.enums import JobEventType, JobStateType
 
 WEBSOCKET_PATH = "/websocket"
 # Events after which a shard may be in a final state: only these make a follower ask /states.
@@ -229,6 +229,48 @@ class _SeenEvents:
         return True
 
 
+class _StateWatch:
+    """When to ask ``/states`` about a job whose events are being read, and what it answered.
+
+    Asked after an event that may end a shard, and after ``RECHECK_SECONDS``
+    without one. A node may record an event before the state shows it: when
+    the answer does not show the shard that event ended yet, it is asked
+    again once, ``poll_interval`` later.
+    """
+
+    def __init__(self, client, job_id: str, clock: _Clock, poll_interval: float):
+        self.state = ModelJobState()
+        self._call = lambda: clock.call(client.jobs.states, PublicapiStateRequest(
+            client_id=client._known_client_id(), job_id=job_id))
+        self._poll_interval = poll_interval
+        self._next = time.monotonic() + RECHECK_SECONDS
+
+    def seconds_to_next(self) -> float:
+        """Seconds until the next check is due (0 when it is)."""
+        return max(0.0, self._next - time.monotonic())
+
+    def due(self) -> bool:
+        return time.monotonic() >= self._next
+
+    def check(self, event: Optional[Dict[str, Any]] = None) -> bool:
+        """Ask ``/states`` (``event``: the event that prompted it); whether the job is finished."""
+        self.state = self._call().state or ModelJobState()
+        if is_finished(self.state):
+            return True
+        lagging = event is not None and not _shows_final_shard(event, self.state)
+        self._next = time.monotonic() + (self._poll_interval if lagging else RECHECK_SECONDS)
+        return False
+
+
+def _shows_final_shard(event: Dict[str, Any], state: ModelJobState) -> bool:
+    """Whether ``state`` shows the shard an event may have ended in a final state."""
+    node_id = event.get("TargetNodeID") or event.get("SourceNodeID")
+    for shard_node_id, index, shard in iter_shards(state):
+        if shard_node_id == node_id and index == event.get("ShardIndex", 0):
+            return shard.get("State") in JobStateType.TERMINAL
+    return False
+
+
 class JobEventStream:
     """The events of one job (or of every job) as they happen: an iterator of :class:`ModelJobEvent`.
 
@@ -263,6 +305,7 @@ class JobEventStream:
         self._recent_jobs: "OrderedDict[str, None]" = OrderedDict()
         self._closed = threading.Event()
         self._feed = _WebSocketFeed(client, job_id)
+        self._watch = None if job_id is None else _StateWatch(client, job_id, self._clock, poll_interval)
         self._open()
         self._events = self._generate()
 
@@ -328,39 +371,33 @@ class JobEventStream:
             self._feed.close()
 
     def _from_websocket(self) -> Iterator[ModelJobEvent]:
-        last_check = time.monotonic()
+        watch = self._watch
         while not self._closed.is_set():
             try:
-                wire = self._feed.receive(self._clock.left(RECHECK_SECONDS))
+                wire = self._feed.receive(self._clock.left(RECHECK_SECONDS if watch is None
+                                                           else watch.seconds_to_next()))
             except _Dropped:
                 if self._closed.is_set():
                     return
                 yield from self._catch_up()
-                if self.job_id is not None and self._job_finished():
+                if watch is not None and self._finished(watch.check()):
                     yield from self._catch_up()
                     return
                 if not self._reconnect():
-                    if self.job_id is None:  # /events needs a job ID: an every-job stream cannot poll
+                    if watch is None:  # /events needs a job ID: an every-job stream cannot poll
                         raise ApiConnectionError(message="the websocket %s closed and could not be reopened"
                                                  % self._feed.url, method="GET", path=WEBSOCKET_PATH)
                     self.transport = "polling"
                     return
-                last_check = time.monotonic()
                 continue
-            if wire is None:
-                if self.job_id is not None and time.monotonic() - last_check >= RECHECK_SECONDS:
-                    last_check = time.monotonic()
-                    if self._job_finished():
-                        yield from self._catch_up()
-                        return
-                continue
-            if self._seen.add(wire):
+            if wire is not None and self._seen.add(wire):
                 yield self._given_event(wire)
-            if self.job_id is not None and may_end_job(wire):
-                last_check = time.monotonic()
-                if self._job_finished():
-                    yield from self._catch_up()
-                    return
+            if watch is None:
+                continue
+            deciding = wire is not None and may_end_job(wire)
+            if (deciding or watch.due()) and self._finished(watch.check(wire if deciding else None)):
+                yield from self._catch_up()
+                return
 
     def _reconnect(self) -> bool:
         """Open the websocket again after the waits of ``reconnect_waits``; ``False`` to give up and poll."""
@@ -377,17 +414,17 @@ class JobEventStream:
         return False
 
     def _from_polling(self) -> Iterator[ModelJobEvent]:
-        last_check = -math.inf  # the deciding event may have been given already: check on the first round
+        watch = self._watch
+        deciding: Optional[Dict[str, Any]] = {}  # the deciding event may have been given already: check at once
         while not self._closed.is_set():
-            final_event = False
             for event in self._catch_up():
-                final_event = final_event or may_end_job(event.to_wire())
+                if may_end_job(event.to_wire()):
+                    deciding = event.to_wire()
                 yield event
-            if final_event or time.monotonic() - last_check >= RECHECK_SECONDS:
-                last_check = time.monotonic()
-                if self._job_finished():
-                    yield from self._catch_up()
-                    return
+            if (deciding is not None or watch.due()) and self._finished(watch.check(deciding or None)):
+                yield from self._catch_up()
+                return
+            deciding = None
             if self._closed.wait(self._clock.left(self.poll_interval)):
                 return
 
@@ -410,14 +447,11 @@ class JobEventStream:
                 self._recent_jobs.popitem(last=False)
         return ModelJobEvent.from_wire(wire)
 
-    def _job_finished(self) -> bool:
-        """Ask ``/states`` whether the job is finished; keeps the final state."""
-        request = PublicapiStateRequest(client_id=self._client._known_client_id(), job_id=self.job_id)
-        state = self._clock.call(self._client.jobs.states, request).state or ModelJobState()
-        if is_finished(state):
-            self.final_state = state
-            return True
-        return False
+    def _finished(self, finished: bool) -> bool:
+        """Keep the final state once the job's watch reports it finished."""
+        if finished:
+            self.final_state = self._watch.state
+        return finished
 
 
 def job_outcome(job_id: str, state: ModelJobState) -> Outcome:
@@ -434,25 +468,20 @@ def wait_for_job(client, job_id: str, timeout: float, poll_interval: float,
     (within ``timeout`` plus one request's margin: each request's timeout is
     cut to the time left).
     """
-    latest: List[ModelJobState] = [ModelJobState()]
+    watch_box: List[_StateWatch] = []
     clock = _Clock(client, timeout, lambda: "job %s did not finish within %g s (now %s)" % (
-        job_id, timeout, summarize_state(latest[0])))
-    request = PublicapiStateRequest(client_id=client._known_client_id(), job_id=job_id)
-
-    def check() -> bool:
-        latest[0] = clock.call(client.jobs.states, request).state or ModelJobState()
-        return is_finished(latest[0])
-
+        job_id, timeout, summarize_state(watch_box[0].state)))
+    watch = _StateWatch(client, job_id, clock, poll_interval)
+    watch_box.append(watch)
     feed = _WebSocketFeed(client, job_id)
     use_websocket, connected, failures = True, False, 0
     try:
-        finished = check()
-        last_check = time.monotonic()
+        finished = watch.check()
         while not finished:
             if use_websocket and not connected:
                 try:
                     feed.connect(clock.left(RECHECK_SECONDS))
-                    connected = True
+                    connected, failures = True, 0
                 except _Refused:
                     use_websocket = False
                 except _Dropped:
@@ -462,25 +491,22 @@ def wait_for_job(client, job_id: str, timeout: float, poll_interval: float,
                         time.sleep(clock.left(reconnect_waits[failures]))
                         failures += 1
                 continue
-            if use_websocket:
-                try:
-                    event = feed.receive(clock.left(RECHECK_SECONDS))
-                except _Dropped:
-                    connected = False
-                    event = {}  # events may have passed unseen: check now
-                else:
-                    failures = 0
-                if event is None and time.monotonic() - last_check < RECHECK_SECONDS:
-                    continue  # a wait cut short by the deadline: the next left() raises
-                if event and not may_end_job(event):
-                    continue
-            else:
+            if not use_websocket:
                 time.sleep(clock.left(poll_interval))
-            finished = check()
-            last_check = time.monotonic()
+                finished = watch.check()
+                continue
+            try:
+                event = feed.receive(clock.left(watch.seconds_to_next()))
+            except _Dropped:
+                connected = False
+                finished = watch.check()  # events may have passed unseen
+                continue
+            deciding = event is not None and may_end_job(event)
+            if deciding or watch.due():
+                finished = watch.check(event if deciding else None)
     finally:
         feed.close()
-    outcome = job_outcome(job_id, latest[0])
+    outcome = job_outcome(job_id, watch.state)
     if isinstance(outcome, JobFailed):
         raise outcome
     return outcome

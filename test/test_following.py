@@ -490,3 +490,21 @@ def test_the_following_guide_example_runs(capsys):
     exec(compile(example, "docs/Following.md example", "exec"), {})
     printed = capsys.readouterr().out
     assert "followed by websocket" in printed and printed.count(" done\n") == 10
+
+
+def test_wait_asks_again_soon_when_the_state_lags_behind_the_deciding_event():
+    states = iter([RUNNING, RUNNING, COMPLETED])
+
+    def route(server, connection, request):
+        if request.path.startswith("/websocket"):
+            connection.sendall(upgrade_bytes(request) + b"".join(
+                node_websocket.text_frame(json.dumps(item).encode()) for item in SCRIPT))
+            server.stopped.wait(10)  # the websocket stays open, quiet
+        else:
+            connection.sendall(response_bytes(200, json.dumps({"state": next(states)}).encode()))
+
+    with FaultyServer(routed(route)) as server, Client(server.url, UserKey.generate()) as client:
+        started = time.monotonic()
+        assert client.wait("job-1", timeout=WAIT, poll_interval=0.05).to_wire() == COMPLETED
+        assert time.monotonic() - started < 3.0  # not the 5 s a quiet websocket waits before asking
+        assert len(server.requests_to("/states")) == 3
