@@ -100,6 +100,17 @@ def upgrade_bytes(request):
             "Sec-WebSocket-Accept: %s\r\n\r\n" % node_websocket.accept_key(key)).encode()
 
 
+def answering(answer):
+    """A server answering each request with ``answer(request) -> (status, headers, body)``, one per connection.
+
+    Unlike :class:`LoopbackServer` it stops at once, which keeps the many small tests below quick.
+    """
+    def route(server, connection, request):
+        status, headers, body = answer(request)
+        connection.sendall(response_bytes(status, body, headers))
+    return FaultyServer(routed(route))
+
+
 def routed(route):
     """A fault answering each request (one per connection) with ``route(server, connection, request)``."""
     def fault(server, connection):
@@ -182,7 +193,7 @@ def test_follow_falls_back_to_polling_on_a_node_without_websocket():
 
 
 def test_follow_of_every_job_on_a_node_without_websocket_raises_the_404():
-    with LoopbackServer(PollingOnlyNode()) as server, Client(server.url, UserKey.generate()) as client:
+    with answering(PollingOnlyNode()) as server, Client(server.url, UserKey.generate()) as client:
         with pytest.raises(ApiException) as error:
             client.follow()
     assert error.value.status == 404
@@ -281,7 +292,7 @@ def test_wait_polls_states_on_a_node_without_websocket():
             return NOT_FOUND
         return json_answer({"state": next(answers)})
 
-    with LoopbackServer(answer) as server, Client(server.url, UserKey.generate()) as client:
+    with answering(answer) as server, Client(server.url, UserKey.generate()) as client:
         assert client.wait("job-1", timeout=WAIT, poll_interval=0.01).to_wire() == COMPLETED
         assert [request.path for request in server.requests] == [
             "/states", "/websocket?job_id=job-1", "/states", "/states"]
@@ -291,10 +302,10 @@ def test_wait_returns_within_its_timeout_against_a_node_that_never_answers():
     with FaultyServer(stall()) as server, Client(server.url, UserKey.generate()) as client:
         started = time.monotonic()
         with pytest.raises(TimeoutError) as error:
-            client.wait("job-1", timeout=1)
+            client.wait("job-1", timeout=0.5)
         elapsed = time.monotonic() - started
-    assert 0.9 <= elapsed < 3.0
-    assert str(error.value) == "job job-1 did not finish within 1 s (now Submitted)"
+    assert 0.45 <= elapsed < 2.5
+    assert str(error.value) == "job job-1 did not finish within 0.5 s (now Submitted)"
 
 
 def test_wait_returns_within_its_timeout_when_the_websocket_hangs():
@@ -307,10 +318,10 @@ def test_wait_returns_within_its_timeout_when_the_websocket_hangs():
     with FaultyServer(routed(route)) as server, Client(server.url, UserKey.generate()) as client:
         started = time.monotonic()
         with pytest.raises(TimeoutError) as error:
-            client.wait("job-1", timeout=1)
+            client.wait("job-1", timeout=0.5)
         elapsed = time.monotonic() - started
-    assert 0.9 <= elapsed < 3.0
-    assert str(error.value) == "job job-1 did not finish within 1 s (now Running)"
+    assert 0.45 <= elapsed < 2.5
+    assert str(error.value) == "job job-1 did not finish within 0.5 s (now Running)"
 
 
 @pytest.mark.parametrize("state, outcome", [
@@ -333,7 +344,7 @@ def test_wait_reads_odd_states_without_type_errors(state, outcome):
     def answer(request):
         return NOT_FOUND if request.path.startswith("/websocket") else json_answer({"state": state})
 
-    with LoopbackServer(answer) as server, Client(server.url, UserKey.generate()) as client:
+    with answering(answer) as server, Client(server.url, UserKey.generate()) as client:
         if outcome == "returned":
             assert client.wait("job-1", timeout=WAIT, poll_interval=0.01).to_wire() == state
         elif isinstance(outcome, FailedShard):
@@ -383,7 +394,7 @@ def test_wait_all_times_out_naming_the_unfinished_count(key):
 
 
 def test_wait_all_looks_further_back_when_newer_jobs_fill_the_list(key):
-    with LocalRequesterNode(step_delay=0.3) as node, Client(node.url, key) as client:
+    with LocalRequesterNode(step_delay=0.1) as node, Client(node.url, key) as client:
         oldest = client.submit(job()).id
         for _ in range(5):
             client.submit(job())
