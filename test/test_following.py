@@ -2,6 +2,7 @@
 
 import json
 import math
+import socket
 import subprocess
 import sys
 import threading
@@ -9,7 +10,9 @@ import time
 
 import pytest
 
-from bacalhau_client import ApiConnectionError, ApiDecodeError, ApiException, Client, JobFailed, LocalRequesterNode
+from bacalhau_client import (
+    ApiConnectionError, ApiDecodeError, ApiException, ApiSSLError, Client, Configuration, JobFailed, LocalRequesterNode,
+)
 from bacalhau_client.client import FailedShard
 from bacalhau_client.devserver import websocket as node_websocket
 from bacalhau_client.following import JobEventStream
@@ -519,3 +522,95 @@ def test_wait_asks_again_soon_when_the_state_lags_behind_the_deciding_event():
         assert client.wait("job-1", timeout=WAIT, poll_interval=0.05).to_wire() == COMPLETED
         assert time.monotonic() - started < 3.0  # not the 5 s a quiet websocket waits before asking
         assert len(server.requests_to("/states")) == 3
+
+
+# ------------------------------------------------------------------ TLS
+
+class TLSFront:
+    """TLS on 127.0.0.1 in front of a plain node: each connection is decrypted and piped to the node."""
+
+    def __init__(self, target_port, cert_path):
+        import ssl
+
+        self.context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        self.context.load_cert_chain(cert_path, cert_path[:-len(".pem")] + ".key")
+        self.target_port = target_port
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(16)
+        self.url = "https://127.0.0.1:%d" % self.listener.getsockname()[1]
+        self.threads = []
+
+    def _accept(self):
+        while True:
+            try:
+                raw, _ = self.listener.accept()
+            except OSError:
+                return  # closed
+            thread = threading.Thread(target=self._pipe, args=(raw,), daemon=True)
+            self.threads.append(thread)
+            thread.start()
+
+    def _pipe(self, raw):
+        try:
+            secure = self.context.wrap_socket(raw, server_side=True)
+        except OSError:
+            raw.close()  # a client that refused the certificate
+            return
+        plain = socket.create_connection(("127.0.0.1", self.target_port))
+
+        def copy(source, target):
+            try:
+                while True:
+                    data = source.recv(65536)
+                    if not data:
+                        break
+                    target.sendall(data)
+            except OSError:
+                pass
+            finally:
+                for sock in (source, target):
+                    try:
+                        sock.shutdown(socket.SHUT_RDWR)
+                    except OSError:
+                        pass
+
+        back = threading.Thread(target=copy, args=(plain, secure), daemon=True)
+        back.start()
+        copy(secure, plain)
+        back.join(WAIT)
+        secure.close()
+        plain.close()
+
+    def __enter__(self):
+        threading.Thread(target=self._accept, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self.listener.close()
+        for thread in self.threads:
+            thread.join(WAIT)
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory):
+    from test_tls import write_self_signed_certificate
+
+    return write_self_signed_certificate(tmp_path_factory.mktemp("tls"), "node", ["127.0.0.1"])
+
+
+def test_follow_over_wss_verifies_the_node_with_the_configured_ca(node, key, certificate):
+    with TLSFront(node.port, certificate) as front, \
+            Client(front.url, key, configuration=Configuration(ssl_ca_cert=certificate)) as client:
+        submitted = client.submit(job())
+        with client.follow(submitted.id, timeout=WAIT) as stream:
+            assert stream.transport == "websocket"
+            assert wires(stream) == wires(client.events(submitted.id))
+
+
+def test_follow_over_wss_refuses_an_untrusted_certificate(node, key, certificate):
+    with TLSFront(node.port, certificate) as front, Client(front.url, key) as client:
+        stream = client.follow("job-1", timeout=WAIT)
+        assert stream.transport == "polling"  # the websocket was refused; the poll reports why
+        with pytest.raises(ApiSSLError):
+            next(stream)
