@@ -614,3 +614,17 @@ def test_follow_over_wss_refuses_an_untrusted_certificate(node, key, certificate
         assert stream.transport == "polling"  # the websocket was refused; the poll reports why
         with pytest.raises(ApiSSLError):
             next(stream)
+
+
+def test_following_leaves_no_threads_or_sockets_behind(key):
+    from leaks import left_behind, snapshot
+
+    before = snapshot()
+    with LocalRequesterNode(step_delay=FAST) as fast_node, Client(fast_node.url, key) as client:
+        submitted = client.submit(job())
+        assert list(client.follow(submitted.id, timeout=WAIT))
+        client.wait(submitted.id, timeout=WAIT)
+        client.wait_all([submitted.id], timeout=WAIT)
+        every_job = client.follow()
+        every_job.close()
+    assert left_behind(before) == ([], [])
