@@ -30,6 +30,7 @@ from bacalhau_client.models import (
     ModelJob, ModelJobEvent, ModelJobState, PublicapiEventsRequest, PublicapiListRequest, PublicapiStateRequest,
 )
 from bacalhau_client.models.enums import JobEventType, JobStateType
+from bacalhau_client.models.timestamp import Timestamp
 
 WEBSOCKET_PATH = "/websocket"
 # Events after which a shard may be in a final state: only these make a follower ask /states.
@@ -303,6 +304,8 @@ class JobEventStream:
         self._seen = _SeenEvents(REMEMBERED_EVENTS)
         self._given = 0
         self._recent_jobs: "OrderedDict[str, None]" = OrderedDict()
+        self._earliest: Optional[Tuple[Any, int]] = None  # the first and latest EventTime given (every job)
+        self._latest: Optional[Tuple[Any, int]] = None
         self._closed = threading.Event()
         self._feed = _WebSocketFeed(client, job_id)
         self._watch = None if job_id is None else _StateWatch(client, job_id, self._clock, poll_interval)
@@ -379,11 +382,13 @@ class JobEventStream:
             except _Dropped:
                 if self._closed.is_set():
                     return
+                # Subscribed again first, then /events: an event is then in one or the other, or both.
+                reconnected = self._reconnect()
                 yield from self._catch_up()
                 if watch is not None and self._finished(watch.check()):
                     yield from self._catch_up()
                     return
-                if not self._reconnect():
+                if not reconnected:
                     if watch is None:  # /events needs a job ID: an every-job stream cannot poll
                         raise ApiConnectionError(message="the websocket %s closed and could not be reopened"
                                                  % self._feed.url, method="GET", path=WEBSOCKET_PATH)
@@ -429,22 +434,46 @@ class JobEventStream:
                 return
 
     def _catch_up(self) -> Iterator[ModelJobEvent]:
-        """The events ``/events`` holds that were not given yet, in the node's order."""
-        job_ids = [self.job_id] if self.job_id is not None else list(self._recent_jobs)
+        """The events ``/events`` holds that were not given yet, in the node's order.
+
+        An every-job stream asks for the jobs it saw events of and the jobs
+        created since its latest event, and skips events older than its first.
+        """
+        if self.job_id is not None:
+            job_ids = [self.job_id]
+        else:
+            job_ids = list(self._recent_jobs) + self._jobs_created_since(self._latest)
         for job_id in job_ids:
             request = PublicapiEventsRequest(client_id=self._client._known_client_id(), job_id=job_id)
             for event in self._clock.call(self._client.jobs.events, request).events or []:
                 wire = event.to_wire()
+                if self.job_id is None and _before(wire.get("EventTime"), self._earliest):
+                    continue  # it happened before this stream began
                 if self._seen.add(wire):
                     yield self._given_event(wire)
 
+    def _jobs_created_since(self, moment: Optional[Tuple[Any, int]]) -> List[str]:
+        """IDs of the newest jobs on the node (any client's) created at or after ``moment``, not seen yet."""
+        if moment is None:
+            return []
+        request = PublicapiListRequest(client_id=self._client._known_client_id(), return_all=True,
+                                       max_jobs=CATCH_UP_JOBS, sort_by="created_at", sort_reverse=True)
+        jobs = self._clock.call(self._client.jobs.list, request).jobs or []
+        return [job.id for job in jobs if isinstance(job.id, str) and job.id not in self._recent_jobs
+                and not _before(job.to_wire().get("CreatedAt"), moment)]
+
     def _given_event(self, wire: Dict[str, Any]) -> ModelJobEvent:
         self._given += 1
-        if self.job_id is None and isinstance(wire.get("JobID"), str):
-            self._recent_jobs.pop(wire["JobID"], None)
-            self._recent_jobs[wire["JobID"]] = None
-            if len(self._recent_jobs) > CATCH_UP_JOBS:
-                self._recent_jobs.popitem(last=False)
+        if self.job_id is None:
+            moment = _moment(wire.get("EventTime"))
+            if moment is not None:
+                self._earliest = moment if self._earliest is None else min(self._earliest, moment)
+                self._latest = moment if self._latest is None else max(self._latest, moment)
+            if isinstance(wire.get("JobID"), str):
+                self._recent_jobs.pop(wire["JobID"], None)
+                self._recent_jobs[wire["JobID"]] = None
+                if len(self._recent_jobs) > CATCH_UP_JOBS:
+                    self._recent_jobs.popitem(last=False)
         return ModelJobEvent.from_wire(wire)
 
     def _finished(self, finished: bool) -> bool:
@@ -452,6 +481,23 @@ class JobEventStream:
         if finished:
             self.final_state = self._watch.state
         return finished
+
+
+def _moment(value: Any) -> Optional[Tuple[Any, int]]:
+    """A timestamp as a comparable (whole-second aware datetime, nanoseconds); ``None`` when it is not one."""
+    if not isinstance(value, str):
+        return None
+    stamp = Timestamp(value)
+    try:
+        return stamp.datetime.replace(microsecond=0), stamp.nanosecond
+    except (ValueError, OverflowError):
+        return None
+
+
+def _before(value: Any, moment: Optional[Tuple[Any, int]]) -> bool:
+    """Whether a timestamp is known to be earlier than ``moment`` (unknown times are not)."""
+    stamp = _moment(value)
+    return stamp is not None and moment is not None and stamp < moment
 
 
 def job_outcome(job_id: str, state: ModelJobState) -> Outcome:

@@ -628,3 +628,23 @@ def test_following_leaves_no_threads_or_sockets_behind(key):
         every_job = client.follow()
         every_job.close()
     assert left_behind(before) == ([], [])
+
+
+def test_every_job_stream_recovers_events_of_jobs_created_while_disconnected(client, node):
+    running = client.submit(job()).id
+    stream = client.follow(timeout=WAIT)
+    stream.reconnect_waits = (0.2,)
+    followed = [next(stream)]
+    node._server.close_connections()  # the node's side of the websocket
+    created_in_the_gap = client.submit(job()).id
+    for item in stream:
+        followed.append(item)
+        if sum(1 for seen in followed if seen.event_name == "ResultsPublished") == 2:
+            break
+    stream.close()
+    given = [seen.to_wire() for seen in followed]
+    assert len(given) == len({json.dumps(wire, sort_keys=True) for wire in given})  # nothing repeated
+    stored = wires(client.events(running))
+    first = stored.index(followed[0].to_wire())
+    assert [wire for wire in given if wire["JobID"] == running] == stored[first:]  # from the stream's start on
+    assert [wire for wire in given if wire["JobID"] == created_in_the_gap] == wires(client.events(created_in_the_gap))
