@@ -64,6 +64,13 @@ class _Refused(Exception):
         self.status, self.reason, self.headers, self.body = status, reason, headers, body
 
 
+class _NoLibrary(_Refused):
+    """``websocket-client`` is not installed: a job can still be followed by polling."""
+
+    def __init__(self):
+        super().__init__(0, "", {}, "")
+
+
 class _Dropped(Exception):
     """The websocket could not be opened, or it closed or broke."""
 
@@ -118,7 +125,10 @@ class _WebSocketFeed:
 
     def connect(self, timeout: float) -> None:
         """Open the websocket; ``_Refused`` when the node answers with a status, ``_Dropped`` when it cannot."""
-        import websocket
+        try:
+            import websocket
+        except ImportError:
+            raise _NoLibrary() from None
 
         self.close()
         try:
@@ -321,6 +331,12 @@ class JobEventStream:
         try:
             self._feed.connect(self._clock.left(self._connect_timeout()))
             self.transport = "websocket"
+        except _NoLibrary:
+            if self.job_id is None:
+                raise ApiConnectionError(message="following every job needs the websocket-client package "
+                                                 "(pip install websocket-client)", method="GET",
+                                         path=WEBSOCKET_PATH) from None
+            self.transport = "polling"
         except _Refused as refused:
             if self.job_id is None:  # /events needs a job ID: there is nothing to poll for every job
                 raise exception_for_status(refused.status, refused.reason, refused.headers, refused.body,

@@ -648,3 +648,16 @@ def test_every_job_stream_recovers_events_of_jobs_created_while_disconnected(cli
     first = stored.index(followed[0].to_wire())
     assert [wire for wire in given if wire["JobID"] == running] == stored[first:]  # from the stream's start on
     assert [wire for wire in given if wire["JobID"] == created_in_the_gap] == wires(client.events(created_in_the_gap))
+
+
+def test_without_websocket_client_a_job_is_followed_and_waited_on_by_polling(client, monkeypatch):
+    monkeypatch.setitem(sys.modules, "websocket", None)  # as if the package were not installed
+    submitted = client.submit(job())
+    with client.follow(submitted.id, timeout=WAIT, poll_interval=0.02) as stream:
+        assert stream.transport == "polling"
+        assert wires(stream) == wires(client.events(submitted.id))
+    assert isinstance(client.wait(submitted.id, timeout=WAIT, poll_interval=0.02), ModelJobState)
+    with pytest.raises(ApiConnectionError) as error:
+        client.follow()
+    assert str(error.value) == ("GET /websocket: following every job needs the websocket-client package "
+                                "(pip install websocket-client)")
