@@ -217,9 +217,10 @@ class _Clock:
 
 def _longest_request(timeout: Any) -> float:
     """The longest one attempt may take with the configured timeout (a number, or connect + read)."""
-    if isinstance(timeout, (tuple, list)) and len(timeout) == 2:
-        return sum(part for part in timeout if isinstance(part, (int, float)))
-    return timeout if isinstance(timeout, (int, float)) else math.inf
+    parts = timeout if isinstance(timeout, (tuple, list)) else [timeout]
+    if parts and all(isinstance(part, (int, float)) and not isinstance(part, bool) for part in parts):
+        return float(sum(parts))
+    return math.inf
 
 
 class _SeenEvents:
@@ -261,6 +262,7 @@ class _StateWatch:
         return max(0.0, self._next - time.monotonic())
 
     def due(self) -> bool:
+        """Whether the next check is due."""
         return time.monotonic() >= self._next
 
     def check(self, event: Optional[Dict[str, Any]] = None) -> bool:
