@@ -24,6 +24,8 @@ setup(
         "python-dateutil>=2.8",
         # RSA signing of submissions; imported only when a job is signed.
         "cryptography>=3.4",
+        # Live job events over the node's /websocket; imported only when following a job.
+        "websocket-client>=1.2",
     ],
     entry_points={"console_scripts": ["bacalhau-client=bacalhau_client.cli:main"]},
     classifiers=[

@@ -13,9 +13,10 @@ subclasses), plus :class:`JobFailed` and ``TimeoutError`` from :meth:`Client.wai
 """
 
 import copy
+import math
+from collections import abc
 import threading
-import time
-from typing import Any, Dict, Iterator, List, NamedTuple, Optional, Tuple, Union
+from typing import TYPE_CHECKING, Any, Dict, Iterable, Iterator, List, NamedTuple, Optional, Tuple, Union
 
 from bacalhau_client.api import HealthApi, JobApi, MiscApi
 from bacalhau_client.api_client import ApiClient
@@ -26,6 +27,9 @@ from bacalhau_client.models import (
     PublicapiEventsRequest, PublicapiListRequest, PublicapiLocalEventsRequest, PublicapiStateRequest,
 )
 from bacalhau_client.models.enums import JobStateType
+
+if TYPE_CHECKING:
+    from bacalhau_client.following import JobEventStream
 
 SHORT_ID_LENGTH = 8
 
@@ -63,12 +67,31 @@ class JobFailed(Exception):
 
 
 def iter_shards(state: Union[ModelJobState, Dict[str, Any], None]) -> Iterator[Tuple[str, int, Dict[str, Any]]]:
-    """Every ``(node_id, shard_index, shard state wire dict)`` of a job state, in node and shard order."""
-    wire = state.to_wire() if isinstance(state, ModelJobState) else (state or {})
-    for node_id in sorted(wire.get("Nodes") or {}):
-        shards = (wire["Nodes"][node_id] or {}).get("Shards") or {}
-        for index in sorted(shards, key=lambda key: int(key) if str(key).isdigit() else -1):
-            yield node_id, int(index), shards[index] or {}
+    """Every ``(node_id, shard_index, shard state wire dict)`` of a job state, in node and shard order.
+
+    Odd but parseable states are read as far as they make sense: nodes or
+    shards that are not objects are skipped, a shard key that is not a
+    number takes the shard's own ``ShardIndex`` (else -1).
+    """
+    wire = state.to_wire() if isinstance(state, ModelJobState) else state
+    nodes = wire.get("Nodes") if isinstance(wire, dict) else None
+    if not isinstance(nodes, dict):
+        return
+    for node_id in sorted(nodes, key=str):
+        shards = nodes[node_id].get("Shards") if isinstance(nodes[node_id], dict) else None
+        if not isinstance(shards, dict):
+            continue
+        indexed = [(_shard_index(key, shard), key) for key, shard in shards.items()
+                   if shard is None or isinstance(shard, dict)]
+        for index, key in sorted(indexed, key=lambda item: (item[0], str(item[1]))):
+            yield node_id, index, shards[key] or {}
+
+
+def _shard_index(key: Any, shard: Optional[Dict[str, Any]]) -> int:
+    if isinstance(key, str) and key.isascii() and key.isdigit():
+        return int(key)
+    own = (shard or {}).get("ShardIndex")
+    return own if isinstance(own, int) and not isinstance(own, bool) else -1
 
 
 def is_finished(state: Union[ModelJobState, Dict[str, Any], None]) -> bool:
@@ -82,9 +105,12 @@ def failed_shards(state: Union[ModelJobState, Dict[str, Any], None]) -> List[Fai
     failed = []
     for node_id, index, shard in iter_shards(state):
         if shard.get("State") == JobStateType.ERROR:
-            output = shard.get("RunOutput") or {}
-            failed.append(FailedShard(node_id, index, shard.get("Status", ""), output.get("stderr", ""),
-                                      output.get("exitCode")))
+            output = shard.get("RunOutput")
+            output = output if isinstance(output, dict) else {}
+            status, stderr, exit_code = shard.get("Status"), output.get("stderr"), output.get("exitCode")
+            failed.append(FailedShard(node_id, index, status if isinstance(status, str) else "",
+                                      stderr if isinstance(stderr, str) else "",
+                                      exit_code if isinstance(exit_code, int) else None))
     return failed
 
 
@@ -199,28 +225,73 @@ class Client:
         return self.jobs.results(request).results or []
 
     def wait(self, job_id: str, timeout: float = 600, poll_interval: float = 0.5) -> ModelJobState:
-        """Poll until the job finishes; return its final state.
+        """Wait until the job finishes; return its final state.
 
-        Raises :class:`JobFailed` when a shard ended in ``Error`` and
-        ``TimeoutError`` when ``timeout`` seconds pass first.
+        Listens on the node's websocket and asks ``/states`` only when an
+        event may have ended the job; on a node without the websocket it
+        polls ``/states`` every ``poll_interval`` seconds. Raises
+        :class:`JobFailed` when a shard ended in ``Error`` and ``TimeoutError``
+        when ``timeout`` seconds pass first (each request's timeout is cut to
+        the time left, so a slow node cannot stretch the wait).
         """
-        for name, value in (("timeout", timeout), ("poll_interval", poll_interval)):
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-                raise ValueError("%s: must be a number of seconds > 0, got %r" % (name, value))
-        job_id = self._full_id(job_id)
-        deadline = time.monotonic() + timeout
-        while True:
-            state = self.states(job_id)
-            if is_finished(state):
-                failed = failed_shards(state)
-                if failed:
-                    raise JobFailed(job_id, failed, state)
-                return state
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise TimeoutError("job %s did not finish within %g s (now %s)"
-                                   % (job_id, timeout, summarize_state(state)))
-            time.sleep(min(poll_interval, remaining))
+        from bacalhau_client.following import wait_for_job
+
+        _check_seconds("timeout", timeout)
+        _check_seconds("poll_interval", poll_interval)
+        return wait_for_job(self, self._full_id(job_id), timeout, poll_interval)
+
+    def follow(self, job_id: Optional[str] = None, *, timeout: Optional[float] = None,
+               poll_interval: float = 0.5) -> "JobEventStream":
+        """The job's events as they happen (stored ones first), ending when the job finishes.
+
+        Without ``job_id``: every new event on the node, until ``close()``.
+        Returns a :class:`~bacalhau_client.following.JobEventStream` (an
+        iterator and a context manager); its ``transport`` says whether the
+        events come over the node's websocket or by polling ``/events``. With
+        ``timeout``, iterating raises ``TimeoutError`` once it has passed.
+
+        >>> with client.follow(job.id) as events:
+        ...     for event in events:
+        ...         print(event.event_name)
+        """
+        from bacalhau_client.following import JobEventStream
+
+        if timeout is not None:
+            _check_seconds("timeout", timeout)
+        _check_seconds("poll_interval", poll_interval)
+        job_id = None if job_id is None else self._full_id(job_id)
+        return JobEventStream(self, job_id, timeout=timeout, poll_interval=poll_interval)
+
+    def as_completed(self, job_ids: Iterable[str], *, timeout: Optional[float] = None,
+                     poll_interval: float = 0.5) -> Iterator[Tuple[str, Union[ModelJobState, JobFailed]]]:
+        """``(job_id, outcome)`` for each job as it finishes; the outcome is its final state or a :class:`JobFailed`.
+
+        One ``/list`` request per ``poll_interval`` covers every job (this
+        client's own jobs; ``/states`` only for jobs the list does not reach),
+        however many there are. Raises ``TimeoutError`` naming how many jobs
+        are unfinished once ``timeout`` seconds have passed.
+
+        >>> for job_id, outcome in client.as_completed(ids, timeout=3600):
+        ...     print(job_id, "failed" if isinstance(outcome, JobFailed) else "done")
+        """
+        from bacalhau_client.following import iter_completed
+
+        job_ids = _check_job_ids(job_ids)
+        if timeout is not None:
+            _check_seconds("timeout", timeout)
+        _check_seconds("poll_interval", poll_interval)
+        return iter_completed(self, job_ids, timeout, poll_interval)
+
+    def wait_all(self, job_ids: Iterable[str], *, timeout: Optional[float] = None,
+                 poll_interval: float = 0.5) -> Dict[str, Union[ModelJobState, JobFailed]]:
+        """Wait for every job: ``{job_id: final state or JobFailed}`` in the order given.
+
+        As :meth:`as_completed` (one ``/list`` per interval for all of them),
+        collected; failures are values, not raised.
+        """
+        job_ids = _check_job_ids(job_ids)
+        outcomes = dict(self.as_completed(job_ids, timeout=timeout, poll_interval=poll_interval))
+        return {job_id: outcomes[job_id] for job_id in job_ids}
 
     def stdout(self, job_id: str) -> str:
         """The standard output of the job's completed shards, joined in node and shard order."""
@@ -245,6 +316,24 @@ class Client:
 
     def __repr__(self) -> str:
         return "Client(host=%r)" % self.configuration.host
+
+
+def _check_seconds(name: str, value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < math.inf:
+        raise ValueError("%s: must be a number of seconds > 0, got %r" % (name, value))
+
+
+def _check_job_ids(job_ids: Any) -> List[str]:
+    """The job IDs as a list without repeats; ``ValueError`` naming the first bad one."""
+    if isinstance(job_ids, (str, bytes)) or not isinstance(job_ids, abc.Iterable):
+        raise ValueError("job_ids: expected a list of job IDs, got %s %r" % (type(job_ids).__name__, job_ids))
+    checked: Dict[str, None] = {}
+    for index, job_id in enumerate(job_ids):
+        if not isinstance(job_id, str) or not job_id.strip():
+            raise ValueError("job_ids[%d]: must be a non-empty job ID or 8-character short ID, got %r"
+                             % (index, job_id))
+        checked[job_id] = None
+    return list(checked)
 
 
 def _check_job_id(job_id: Any) -> None:

@@ -34,6 +34,7 @@ import urllib3  # noqa: E402
 
 from bacalhau_client import ApiClient, Configuration, JobApi, PublicapiStateRequest  # noqa: E402
 from bacalhau_client.models import Model  # noqa: E402
+from figure_following import figure_following  # noqa: E402
 
 DEFAULT_FIXTURES = ROOT / "test" / "fixtures"
 CLIENT_ID = "ac13188e93c97a9c2e7cf8e86c7313156a73436036f30da1ececc2ce79f9ea51"
@@ -610,6 +611,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         ("4 signing", lambda: figure_signing(settings, fixtures)),
         ("5 concurrency", lambda: figure_concurrency(settings)),
         ("6 scaling", lambda: figure_scaling(settings, fixtures)),
+        ("7 following", lambda: [Row(*row) for row in figure_following(args.quick)]),
     ]
     if args.only:
         wanted = set(args.only.split(","))

@@ -25,9 +25,13 @@ FIGURES = [
     "6 parse + touch, 10 jobs",
     "6 parse + touch, 100 jobs",
     "6 per-job time, largest vs smallest",
+    "7 wait_all on 20 running jobs: requests/s",
+    "7 same, one /states poll loop per job",
+    "7 event latency, websocket (median)",
+    "7 event latency, polling /events (median)",
 ]
 
-INFORMATION_ONLY = {"6 parse + touch, 10 jobs", "6 parse + touch, 100 jobs"}
+INFORMATION_ONLY = {"6 parse + touch, 10 jobs", "6 parse + touch, 100 jobs", "7 same, one /states poll loop per job"}
 GOAL_FIGURES = [figure + "  " for figure in FIGURES if figure not in INFORMATION_ONLY]
 
 

@@ -5,7 +5,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Callable, Dict, Optional, Set, Tuple
 
-from bacalhau_client.devserver import endpoints
+from bacalhau_client.devserver import endpoints, websocket
 from bacalhau_client.devserver.endpoints import Answer, RequestError, error_answer
 
 Endpoint = Callable[[object, bytes], Answer]
@@ -95,6 +95,13 @@ class NodeRequestHandler(BaseHTTPRequestHandler):
 
     def _serve(self) -> None:
         path = self.path.split("?", 1)[0]
+        self.server.node.count_request(path)
+        if path == websocket.PATH:  # any method: the upgrader itself refuses all but GET
+            refused = websocket.serve(self)
+            if refused is not None:
+                self._discard_body()
+                self._write(*refused)
+            return None
         route = ROUTES.get(path)
         if route is None:
             self._discard_body()

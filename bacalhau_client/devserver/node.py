@@ -1,5 +1,6 @@
 """The local requester node: its identity, its lifecycle threads, starting and stopping."""
 
+import collections
 import copy
 import threading
 from typing import Any, Dict, List, Optional
@@ -66,6 +67,8 @@ class LocalRequesterNode:
         self._serve_thread: Optional[threading.Thread] = None
         self._stopping = threading.Event()
         self._job_threads: List[threading.Thread] = []
+        self._request_counts: "collections.Counter[str]" = collections.Counter()
+        self._request_counts_lock = threading.Lock()
 
     @property
     def port(self) -> int:
@@ -126,6 +129,26 @@ class LocalRequesterNode:
 
     def __exit__(self, *exc_info: Any) -> None:
         self.stop()
+
+    @property
+    def request_counts(self) -> "collections.Counter[str]":
+        """How many requests the node received, by path (``/list``, ``/states``...): a copy.
+
+        Every request counts, answered or refused; a ``/websocket`` connection
+        counts once however long it stays open. Subtract two copies to count
+        the requests made in between:
+
+        >>> before = node.request_counts
+        >>> client.wait_all(job_ids)
+        >>> (node.request_counts - before)["/list"]
+        """
+        with self._request_counts_lock:
+            return collections.Counter(self._request_counts)
+
+    def count_request(self, path: str) -> None:
+        """Count one request to ``path`` (the HTTP layer calls it for each request)."""
+        with self._request_counts_lock:
+            self._request_counts[path] += 1
 
     def jobs(self) -> List[ModelJob]:
         """Every stored job with its current state, oldest first: for assertions in tests."""

@@ -5,7 +5,7 @@ here expects the caller to hold it. Values are sparse wire dicts (only keys
 with a value), written out in Go's full form by :func:`bacalhau_client.canonical.encode_model`.
 """
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional
 
 from bacalhau_client.client import is_finished
 from bacalhau_client.models.timestamp import Timestamp
@@ -22,6 +22,8 @@ class JobRecord:
         self.local_events: List[Dict[str, Any]] = []
         self.shards: Dict[str, Dict[int, Dict[str, Any]]] = {}
         self.results: List[Dict[str, Any]] = []
+        # Called with each new event (the store sets it, to pass events on to its subscribers).
+        self.on_event: Optional[Callable[[Dict[str, Any]], None]] = None
 
     @property
     def job_id(self) -> str:
@@ -38,6 +40,8 @@ class JobRecord:
         event["EventTime"] = Timestamp.now()
         event["SenderPublicKey"] = self.sender_public_key
         self.events.append(event)
+        if self.on_event is not None:
+            self.on_event(event)
 
     def record_local(self, event_name: str, target: str, shard_index: int = 0) -> None:
         """Record a local event (what this node itself decided or saw)."""

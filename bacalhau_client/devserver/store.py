@@ -2,7 +2,7 @@
 
 import threading
 from collections import deque
-from typing import Deque, Dict, List, Optional
+from typing import Any, Callable, Deque, Dict, List, Optional
 
 from bacalhau_client.devserver.record import JobRecord
 from bacalhau_client.models.timestamp import Timestamp
@@ -22,10 +22,32 @@ class JobStore:
         self.lock = threading.Lock()
         self._records: Dict[str, JobRecord] = {}
         self._log: Deque[str] = deque(maxlen=LOG_LINES_KEPT)
+        # job ID ("" for every job) -> callables given each new event of it (the /websocket subscribers)
+        self._listeners: Dict[str, List[Callable[[Dict[str, Any]], None]]] = {}
 
     def add(self, record: JobRecord) -> None:
         """Store a new job (caller holds the lock)."""
         self._records[record.job_id] = record
+        record.on_event = self.publish
+
+    def subscribe(self, job_id: str, listener: Callable[[Dict[str, Any]], None]) -> None:
+        """Call ``listener(event)`` for each new event of the job ("" for every job); caller holds the lock.
+
+        Listeners run while the lock is held, so they must not block.
+        """
+        self._listeners.setdefault(job_id, []).append(listener)
+
+    def unsubscribe(self, job_id: str, listener: Callable[[Dict[str, Any]], None]) -> None:
+        """Stop calling ``listener`` (caller holds the lock)."""
+        listeners = self._listeners.get(job_id, [])
+        if listener in listeners:
+            listeners.remove(listener)
+
+    def publish(self, event: Dict[str, Any]) -> None:
+        """Pass a new event to the listeners of every job, then to those of its job (caller holds the lock)."""
+        for job_id in ("", event["JobID"]):
+            for listener in self._listeners.get(job_id, ()):
+                listener(event)
 
     def next_sequence(self) -> int:
         """The submission number of the next job (caller holds the lock)."""
