@@ -24,7 +24,7 @@ from typing import Any, Callable, Deque, Dict, List, Optional, Tuple
 from urllib.parse import parse_qs, urlsplit
 
 from bacalhau_client.devserver.endpoints import Answer, error_answer
-from bacalhau_client.devserver.gojson import encode_model
+from bacalhau_client.canonical import encode_model
 
 PATH = "/websocket"
 # RFC 6455 section 1.3: the server proves it read the key by hashing it with this GUID.
