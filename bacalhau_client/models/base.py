@@ -159,7 +159,8 @@ def field(key: str, *, omitempty: bool = True, enum: Optional[str] = None, base6
 def fields(cls: type) -> Tuple[Field, ...]:
     """The table of a model class (or of a model's class): its :class:`Field` rows, in declaration order.
 
-    >>> [f.key for f in fields(MODEL_REGISTRY["ModelDeal"])]
+    >>> from bacalhau_client.models import ModelDeal, fields
+    >>> [row.key for row in fields(ModelDeal)]
     ['Concurrency', 'Confidence', 'MinBids']
     """
     if not isinstance(cls, type):
