@@ -132,7 +132,7 @@ class Field:
     def __get__(self, obj: Any, owner: Optional[type] = None) -> Any:
         if obj is None:
             return self
-        return obj._materialize()[self.attr]
+        return _build_attributes(obj)[self.attr]
 
     def __repr__(self) -> str:
         return "Field(%r, %r, %r)" % (self.attr, self.key, self.type)
@@ -351,11 +351,10 @@ class Model:
     attribute_map: ClassVar[Dict[str, str]] = {}
     _by_attr: ClassVar[Dict[str, Field]] = {}
     _by_key: ClassVar[Dict[str, Field]] = {}
-    # What building the attributes needs: names and keys in table order, converters, and
+    # What building the attributes needs (names and keys in table order, converters), and
     # {key: attr} of the fields whose values may hold models.
-    _attrs: ClassVar[Tuple[str, ...]] = ()
-    _keys: ClassVar[Tuple[str, ...]] = ()
-    _converters: ClassVar[Tuple[Tuple[str, Callable[[Any], Any]], ...]] = ()
+    _plan: ClassVar[Tuple[Tuple[str, ...], Tuple[str, ...], Tuple[Tuple[str, Callable[[Any], Any]], ...]]] = (
+        (), (), ())
     _with_models: ClassVar[Dict[str, str]] = {}
 
     def __init_subclass__(cls, **kwargs: Any):
@@ -375,10 +374,9 @@ class Model:
         cls.attribute_map = {f.attr: f.key for f in cls._fields}
         cls._by_attr = {f.attr: f for f in cls._fields}
         cls._by_key = {f.key: f for f in cls._fields}
-        cls._attrs = tuple(f.attr for f in cls._fields)
-        cls._keys = tuple(f.key for f in cls._fields)
-        cls._converters = tuple((f.attr, convert) for f, convert in ((f, _converter(f)) for f in cls._fields)
-                                if convert is not None)
+        converters = ((f.attr, _converter(f)) for f in cls._fields)
+        cls._plan = (tuple(f.attr for f in cls._fields), tuple(f.key for f in cls._fields),
+                     tuple((attr, convert) for attr, convert in converters if convert is not None))
         cls._with_models = {f.key: f.attr for f in cls._fields if _holds_models(f)}
         MODEL_REGISTRY[cls.__name__] = cls
 
@@ -406,26 +404,10 @@ class Model:
         """Wrap a JSON object (as ``json.loads`` returns it) without copying it."""
         return _wrap(cls, data)
 
-    def _materialize(self) -> Dict[str, Any]:
-        """Build every attribute from the JSON object, in one go, into the instance ``__dict__``.
-
-        Reading one attribute of a model usually means reading more of them, and
-        an attribute in ``__dict__`` costs a plain lookup, not a Python call.
-        """
-        cls = type(self)
-        data = self._data
-        values = _get_values(self)
-        values.update(zip(cls._attrs, map(data.get, cls._keys)))
-        for attr, convert in cls._converters:
-            raw = values[attr]
-            if raw is not None:
-                values[attr] = convert(raw)
-        return values
-
     def _built(self) -> Optional[Dict[str, Any]]:
         """The instance ``__dict__`` if the attributes have been built, else None."""
         values = _get_values(self)
-        attrs = self._attrs
+        attrs = self._plan[0]
         return values if not attrs or attrs[0] in values else None
 
     if not TYPE_CHECKING:  # hidden from type checkers, which must still flag a misspelt attribute
@@ -442,7 +424,7 @@ class Model:
                     object.__setattr__(self, name, value)  # private state, properties: Python's own rules
                     return
                 raise AttributeError(_unknown_attribute(cls, name))
-            values = self._built() or self._materialize()
+            values = self._built() or _build_attributes(self)
             if value is None:
                 self._data.pop(row.key, None)
             else:
@@ -515,6 +497,28 @@ class Model:
 _new_object = object.__new__
 _set_data = Model._data.__set__  # type: ignore[misc,attr-defined]
 _get_values = Model.__dict__["__dict__"].__get__
+_set_values = Model.__dict__["__dict__"].__set__
+
+
+def _build_attributes(obj: Model) -> Dict[str, Any]:
+    """Build every attribute of ``obj`` from its JSON object, in one go, into its ``__dict__``.
+
+    Reading one attribute of a model usually means reading more of them, and an
+    attribute in ``__dict__`` costs a plain lookup, not a Python call.
+    """
+    attrs, keys, converters = type(obj)._plan
+    data = obj._data
+    built = dict(zip(attrs, map(data.get, keys)))
+    for attr, convert in converters:
+        raw = built[attr]
+        if raw is not None:
+            built[attr] = convert(raw)
+    values = _get_values(obj)
+    if values:  # private attributes set before the first read stay
+        values.update(built)
+        return values
+    _set_values(obj, built)
+    return built
 
 
 def _wrap(cls: Any, data: Dict[str, Any]) -> Any:
