@@ -55,9 +55,13 @@ def test_annotations_become_swagger_type_strings():
         "local_job_events": "list[ModelJobLocalEvent]"}
 
 
-def test_class_attribute_is_the_fields_row():
-    assert isinstance(ModelDeal.concurrency, Field)
-    assert ModelDeal.concurrency is fields(ModelDeal)[0]
+def test_attribute_holding_models_is_the_fields_row_on_the_class():
+    assert ModelJob.spec is {row.attr: row for row in fields(ModelJob)}["spec"]
+
+
+def test_attribute_holding_json_as_it_came_is_a_property_naming_its_key():
+    assert isinstance(ModelDeal.concurrency, property)
+    assert ModelDeal.concurrency.__doc__ == "JSON key ``Concurrency``, type ``int``."
 
 
 def test_model_base_is_marked_for_type_checkers():
@@ -197,6 +201,20 @@ def test_deleting_an_unknown_attribute_raises_attribute_error():
 
 
 # --- attributes are built on first read, and stay in step with the JSON --------------------------------------
+
+
+def test_typed_value_is_built_once_and_kept():
+    job = ModelJob.from_wire({"Spec": {"Timeout": 5}, "CreatedAt": "2022-11-17T13:32:55Z"})
+    assert job.spec is job.spec
+    assert job.created_at is job.created_at
+
+
+def test_plain_value_is_read_from_the_json_object_each_time():
+    body = {"ID": "j"}
+    job = ModelJob.from_wire(body)
+    assert job.id == "j"
+    body["ID"] = "k"
+    assert job.id == "k"
 
 
 def test_attributes_read_after_a_change_see_it():

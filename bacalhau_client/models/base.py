@@ -15,12 +15,15 @@ a lossless view over the JSON body; :func:`fields` gives the table to code that
 needs it. ``typing.dataclass_transform`` tells type checkers and editors what
 the constructor and the attributes are, so no stubs are needed.
 
-Why a view: a model keeps the parsed JSON object it came from (``_data``) and
-builds its typed attributes only when one of them is first read, all at once,
-into the instance ``__dict__``; later reads are plain attribute lookups.
-Deserializing a large ``/list`` answer therefore costs little more than
-``json.loads``, and every key the server sent -- including keys and enum values
-this SDK does not know yet -- is written back unchanged.
+Why a view: a model keeps the parsed JSON object it came from (``_data``)
+instead of copying it. An attribute holding a JSON value as it came (a string,
+a number, a list of strings) is read from that object on each read; an
+attribute holding models or a timestamp is built the first time it is read and
+kept in the instance ``__dict__``, where later reads find it without a Python
+call. Deserializing a large ``/list`` answer therefore costs little more than
+``json.loads``, reading it all costs one small object per nested model, and
+every key the server sent -- including keys and enum values this SDK does not
+know yet -- is written back unchanged.
 """
 
 import importlib
@@ -106,12 +109,13 @@ class Field:
     rather than ``{}`` when empty), ``int_keys`` (a Go map keyed by ``int``)
     and ``unsigned`` (a Go ``uint64``).
 
-    On the model class the row stands in for the attribute (``ModelDeal.concurrency``
-    is its ``Field``); on an instance, the first read of any attribute builds them all.
+    A field whose values hold models or timestamps is also the attribute's
+    descriptor on the model class: its first read on an instance builds the
+    typed value and keeps it in the instance ``__dict__``.
     """
 
     __slots__ = ("attr", "key", "type", "omitempty", "enum", "base64", "pointer",
-                 "int_keys", "unsigned", "kind", "item")
+                 "int_keys", "unsigned", "kind", "item", "_convert")
 
     def __init__(self, attr: str, key: str, type: str, *, omitempty: bool = True,
                  enum: Optional[str] = None, base64: bool = False, pointer: bool = False,
@@ -128,11 +132,16 @@ class Field:
         kind, item = _parse_type(type)
         self.kind: str = kind
         self.item: Any = item  # the item or model type name; None for scalars and datetimes
+        self._convert = _converter(self)
 
     def __get__(self, obj: Any, owner: Optional[type] = None) -> Any:
         if obj is None:
             return self
-        return _build_attributes(obj)[self.attr]
+        raw = obj._data.get(self.key)
+        if raw is None:
+            return None
+        value = _get_values(obj)[self.attr] = self._convert(raw)
+        return value
 
     def __repr__(self) -> str:
         return "Field(%r, %r, %r)" % (self.attr, self.key, self.type)
@@ -351,11 +360,7 @@ class Model:
     attribute_map: ClassVar[Dict[str, str]] = {}
     _by_attr: ClassVar[Dict[str, Field]] = {}
     _by_key: ClassVar[Dict[str, Field]] = {}
-    # What building the attributes needs (names and keys in table order, converters), and
-    # {key: attr} of the fields whose values may hold models.
-    _plan: ClassVar[Tuple[Tuple[str, ...], Tuple[str, ...], Tuple[Tuple[str, Callable[[Any], Any]], ...]]] = (
-        (), (), ())
-    _with_models: ClassVar[Dict[str, str]] = {}
+    _with_models: ClassVar[Dict[str, str]] = {}  # {key: attr} of the fields whose values may hold models
 
     def __init_subclass__(cls, **kwargs: Any):
         super().__init_subclass__(**kwargs)
@@ -367,22 +372,19 @@ class Model:
                 if attr not in annotations:
                     raise TypeError("%s: a field needs an annotation, such as Optional[str]" % where)
                 row = Field(attr, value.key, _type_string(annotations[attr], where), **value.flags)
-                setattr(cls, attr, row)
+                setattr(cls, attr, row if row._convert else _plain_attribute(row))
                 declared.append(row)
         cls._fields = cls._fields + tuple(declared)
         cls.swagger_types = {f.attr: f.type for f in cls._fields}
         cls.attribute_map = {f.attr: f.key for f in cls._fields}
         cls._by_attr = {f.attr: f for f in cls._fields}
         cls._by_key = {f.key: f for f in cls._fields}
-        converters = ((f.attr, _converter(f)) for f in cls._fields)
-        cls._plan = (tuple(f.attr for f in cls._fields), tuple(f.key for f in cls._fields),
-                     tuple((attr, convert) for attr, convert in converters if convert is not None))
         cls._with_models = {f.key: f.attr for f in cls._fields if _holds_models(f)}
         MODEL_REGISTRY[cls.__name__] = cls
 
     def __init__(self, *args: Any, **kwargs: Any):
-        self._data: Dict[str, Any] = {}
         cls = type(self)
+        _set_data(self, {})
         if len(args) > len(cls._fields):
             raise TypeError("%s takes at most %d positional arguments (%d given)"
                             % (cls.__name__, len(cls._fields), len(args)))
@@ -404,11 +406,8 @@ class Model:
         """Wrap a JSON object (as ``json.loads`` returns it) without copying it."""
         return _wrap(cls, data)
 
-    def _built(self) -> Optional[Dict[str, Any]]:
-        """The instance ``__dict__`` if the attributes have been built, else None."""
-        values = _get_values(self)
-        attrs = self._plan[0]
-        return values if not attrs or attrs[0] in values else None
+    if TYPE_CHECKING:
+        _data: ClassVar[Dict[str, Any]]  # per instance in truth: a slot, which dataclass_transform must not see
 
     if not TYPE_CHECKING:  # hidden from type checkers, which must still flag a misspelt attribute
         def __getattr__(self, name: str) -> Any:
@@ -424,13 +423,15 @@ class Model:
                     object.__setattr__(self, name, value)  # private state, properties: Python's own rules
                     return
                 raise AttributeError(_unknown_attribute(cls, name))
-            values = self._built() or _build_attributes(self)
+            values = _get_values(self)  # typed values already built
             if value is None:
                 self._data.pop(row.key, None)
-            else:
-                value = _check(cls.__name__, row, value)
-                self._data[row.key] = value
-            values[name] = value
+                values.pop(name, None)
+                return
+            value = _check(cls.__name__, row, value)
+            self._data[row.key] = value
+            if row._convert is not None:
+                values[name] = value
 
         def __delattr__(self, name: str) -> None:
             if name in type(self)._by_attr:
@@ -441,13 +442,13 @@ class Model:
     def to_wire(self) -> Dict[str, Any]:
         """The JSON object for this model: what the server sent, with any changes applied."""
         with_models = self._with_models
-        values = self._built() if with_models else None
-        if values is None:
-            return self._data  # every value in it is JSON already
+        values = _get_values(self) if with_models else None
+        if not values:
+            return self._data  # no models were built from it or put in it: every value is JSON already
         out = {}
         for key, raw in self._data.items():
             attr = with_models.get(key)
-            out[key] = raw if attr is None else wire_value(values[attr])
+            out[key] = wire_value(values[attr]) if attr in values else raw
         return out
 
     @property
@@ -481,6 +482,10 @@ class Model:
         return "%s(%s)" % (type(self).__name__, ", ".join(
             "%s=%r" % (name, value) for name, value in self.to_dict().items()))
 
+    def __reduce__(self) -> Tuple[Any, ...]:
+        """Copy and pickle through the JSON form: a copy is the same JSON, read afresh."""
+        return _wrap, (type(self), self.to_wire())
+
     def __eq__(self, other: Any) -> bool:
         if type(other) is not type(self):
             return NotImplemented
@@ -495,37 +500,28 @@ class Model:
 
 # The slots' own accessors, which bypass Model.__setattr__: wrapping JSON is the hot path.
 _new_object = object.__new__
-_set_data = Model._data.__set__  # type: ignore[misc,attr-defined]
+_set_data = Model._data.__set__  # type: ignore[attr-defined]
 _get_values = Model.__dict__["__dict__"].__get__
-_set_values = Model.__dict__["__dict__"].__set__
-
-
-def _build_attributes(obj: Model) -> Dict[str, Any]:
-    """Build every attribute of ``obj`` from its JSON object, in one go, into its ``__dict__``.
-
-    Reading one attribute of a model usually means reading more of them, and an
-    attribute in ``__dict__`` costs a plain lookup, not a Python call.
-    """
-    attrs, keys, converters = type(obj)._plan
-    data = obj._data
-    built = dict(zip(attrs, map(data.get, keys)))
-    for attr, convert in converters:
-        raw = built[attr]
-        if raw is not None:
-            built[attr] = convert(raw)
-    values = _get_values(obj)
-    if values:  # private attributes set before the first read stay
-        values.update(built)
-        return values
-    _set_values(obj, built)
-    return built
 
 
 def _wrap(cls: Any, data: Dict[str, Any]) -> Any:
-    """A model of class ``cls`` over the JSON object ``data``, which it shares, not copies."""
-    obj: Model = _new_object(cls)
+    """A model of class ``cls`` over the JSON object ``data``."""
+    obj = _new_object(cls)
     _set_data(obj, data)
     return obj
+
+
+def _plain_attribute(row: Field) -> property:
+    """The attribute of a field whose value is used as it came: read from the JSON object each time.
+
+    Nothing to build or keep, so nothing can go stale: a change to the JSON
+    object (through the setter, or a parent's) is what the next read sees.
+    """
+    key = row.key
+
+    def read(self):
+        return self._data.get(key)
+    return property(read, doc="JSON key ``%s``, type ``%s``." % (row.key, row.type))
 
 
 def _plain(value: Any) -> Any:
