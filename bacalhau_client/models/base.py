@@ -132,7 +132,7 @@ class Field:
         kind, item = _parse_type(type)
         self.kind: str = kind
         self.item: Any = item  # the item or model type name; None for scalars and datetimes
-        self._convert = _converter(self)
+        self._convert: Any = _converter(self)  # None when the value is used as it came
 
     def __get__(self, obj: Any, owner: Optional[type] = None) -> Any:
         if obj is None:
