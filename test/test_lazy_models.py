@@ -42,6 +42,12 @@ def test_import_does_not_load_pprint():
     assert fresh_interpreter("import sys, bacalhau_client\nprint('pprint' in sys.modules)") == "False"
 
 
+def test_import_loads_neither_difflib_nor_typing_extensions():
+    loaded = fresh_interpreter("import sys, bacalhau_client\n"
+                               "print('difflib' in sys.modules, 'typing_extensions' in sys.modules)")
+    assert loaded == "False False"
+
+
 def test_star_import_gives_every_model():
     names = fresh_interpreter("from bacalhau_client.models import *\n"
                               "print(ModelJob.__name__, ModelJobShardState.__name__, TypesMountStatus.__name__)")

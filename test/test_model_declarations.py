@@ -269,6 +269,7 @@ reveal_type(ModelJob().spec)
 reveal_type(ModelJob().created_at)
 reveal_type(ModelJob().job_events)
 reveal_type(ModelJobState().nodes)
+reveal_type(ModelJob.from_wire({}))
 job = ModelJob(id="j", created_at=Timestamp("2022-11-17T13:32:55Z"))
 fields(ModelDeal)
 '''
@@ -316,6 +317,7 @@ def test_mypy_sees_the_attribute_types(mypy_output):
         'note: Revealed type is "bacalhau_client.models.timestamp.Timestamp | None"',
         'note: Revealed type is "list[bacalhau_client.models.model_job_event.ModelJobEvent] | None"',
         'note: Revealed type is "dict[str, bacalhau_client.models.model_job_node_state.ModelJobNodeState] | None"',
+        'note: Revealed type is "bacalhau_client.models.model_job.ModelJob"',
     ])
 
 

@@ -29,7 +29,7 @@ know yet -- is written back unchanged.
 import importlib
 import re
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Callable, ClassVar, Dict, NamedTuple, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Dict, NamedTuple, Optional, Tuple, Type, TypeVar
 
 from bacalhau_client.models.timestamp import Timestamp
 
@@ -331,6 +331,9 @@ def _check_model(where: str, class_name: str, value: Any) -> Any:
     raise ValueError("%s: expected %s, got %s" % (where, class_name, type(value).__name__))
 
 
+_M = TypeVar("_M", bound="Model")
+
+
 def _unknown_attribute(cls: Any, name: str) -> str:
     """The message for an attribute a model does not have, naming the closest one it does have."""
     import difflib  # loaded here: only a mistake needs it
@@ -402,7 +405,7 @@ class Model:
                 setattr(self, row.attr, value)
 
     @classmethod
-    def from_wire(cls, data: Dict[str, Any]):
+    def from_wire(cls: Type[_M], data: Dict[str, Any]) -> _M:
         """Wrap a JSON object (as ``json.loads`` returns it) without copying it."""
         return _wrap(cls, data)
 
