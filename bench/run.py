@@ -354,8 +354,8 @@ def figure_deserialize(settings: Settings, fixtures: Path) -> List[Row]:
     try:
         twin = pydantic_twin("PublicapiListResponse")
     except ImportError:  # the SDK does not need pydantic: without it, this one comparison is skipped
-        pydantic_row = Row(PYDANTIC_ROW[0], "skipped: pydantic is not installed (pip install -r bench/requirements.txt)",
-                           PYDANTIC_ROW[1], None)
+        pydantic_row = Row(PYDANTIC_ROW[0], "skipped: pydantic is not installed "
+                           "(pip install -r bench/requirements.txt)", PYDANTIC_ROW[1], None)
     else:
         pydantic_row = None
         works["pydantic"] = lambda: touch(twin.model_validate_json(body))

@@ -288,7 +288,8 @@ def test_misspelt_keyword_raises_type_error_naming_the_close_match():
 def test_unknown_keyword_raises_type_error_listing_the_attributes():
     with pytest.raises(TypeError) as raised:
         ModelDeal(workers=1)
-    assert str(raised.value) == "ModelDeal has no attribute 'workers'; known attributes: concurrency, confidence, min_bids"
+    assert str(raised.value) == ("ModelDeal has no attribute 'workers'; "
+                                 "known attributes: concurrency, confidence, min_bids")
 
 
 def test_too_many_positional_arguments_raise_type_error():

@@ -135,6 +135,7 @@ class Field:
         self._convert: Any = _converter(self)  # None when the value is used as it came
 
     def __get__(self, obj: Any, owner: Optional[type] = None) -> Any:
+        """The typed value, built now and kept: the next read finds it in ``obj.__dict__`` first."""
         if obj is None:
             return self
         raw = obj._data.get(self.key)
@@ -226,7 +227,9 @@ def _is_model_type(type_string: Optional[str]) -> bool:
 
 def _holds_models(field: Field) -> bool:
     """Whether the field's value may hold models, which must be turned back into JSON on the way out."""
-    return field.kind == "model" or (field.kind in ("list", "dict") and _CLASS_NAME.match(field.item or "") is not None)
+    if field.kind == "model":
+        return True
+    return field.kind in ("list", "dict") and _CLASS_NAME.match(field.item) is not None
 
 
 def wire_value(value: Any) -> Any:
@@ -367,7 +370,8 @@ class Model:
 
     def __init_subclass__(cls, **kwargs: Any):
         super().__init_subclass__(**kwargs)
-        annotations = cls.__dict__.get("__annotations__", {})
+        # Where Python keeps them until 3.13; from 3.14 on, the class attribute computes them.
+        annotations = cls.__dict__.get("__annotations__") or getattr(cls, "__annotations__", {})
         declared = []
         for attr, value in list(cls.__dict__.items()):
             if isinstance(value, _Declaration):
