@@ -249,6 +249,13 @@ def test_deep_copy_is_independent_and_equal():
     assert twin.to_wire() == {"ID": "j", "Spec": {"Timeout": 6}}
 
 
+def test_setting_an_attribute_of_a_shallow_copy_leaves_the_original_alone():
+    job = ModelJob.from_wire({"ID": "j"})
+    twin = copy.copy(job)
+    twin.id = "k"
+    assert (job.id, twin.id) == ("j", "k")
+
+
 def test_pickle_round_trip_gives_an_equal_model():
     job = ModelJob.from_wire({"ID": "j", "Spec": {"Timeout": 5}, "Future": [1]})
     assert pickle.loads(pickle.dumps(job)) == job

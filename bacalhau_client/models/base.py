@@ -490,8 +490,12 @@ class Model:
             "%s=%r" % (name, value) for name, value in self.to_dict().items()))
 
     def __reduce__(self) -> Tuple[Any, ...]:
-        """Copy and pickle through the JSON form: a copy is the same JSON, read afresh."""
-        return _wrap, (type(self), self.to_wire())
+        """Copy and pickle through the JSON form: a copy is the same JSON, read afresh.
+
+        The top-level object is always a new dict, so that setting an attribute
+        of even a shallow copy leaves the original alone.
+        """
+        return _wrap, (type(self), dict(self.to_wire()))
 
     def __eq__(self, other: Any) -> bool:
         if type(other) is not type(self):
