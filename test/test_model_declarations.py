@@ -56,6 +56,7 @@ def test_annotations_become_swagger_type_strings():
 
 
 def test_attribute_holding_models_is_the_fields_row_on_the_class():
+    assert isinstance(ModelJob.spec, Field)
     assert ModelJob.spec is {row.attr: row for row in fields(ModelJob)}["spec"]
 
 
