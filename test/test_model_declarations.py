@@ -115,7 +115,10 @@ def test_subclass_adds_its_fields_after_the_parents(registry_snapshot):
 
 
 @pytest.mark.parametrize("annotation,message", [
-    ("int", "TestBad.value: annotation must be Optional[...] (an absent key reads as None), got 'int'"),
+    ("int", "TestBad.value: annotation must be Optional[...], Nested[<model class>] or Time "
+            "(an absent key reads as None), got 'int'"),
+    ("Nested[List[int]]", "TestBad.value: annotation must be Optional[...], Nested[<model class>] or Time "
+                          "(an absent key reads as None), got 'Nested[List[int]]'"),
     ("Optional[Set[int]]", "TestBad.value: cannot read the annotation 'Optional[Set[int]]': expected str, int, "
                            "float, bool, Any, Timestamp, a model class, List[...] or Dict[str, ...]"),
     ("Optional[Dict[int, str]]", "TestBad.value: cannot read the annotation 'Optional[Dict[int, str]]': expected "
@@ -131,6 +134,19 @@ def test_field_without_annotation_raises_type_error(registry_snapshot):
     with pytest.raises(TypeError) as raised:
         declare("class TestBad(Model):\n    value = field('Value')\n")
     assert str(raised.value) == "TestBad.value: a field needs an annotation, such as Optional[str]"
+
+
+def test_nested_and_time_annotations_become_model_and_datetime_fields(registry_snapshot):
+    cls = declare("""
+        from bacalhau_client.models.base import Nested, Time
+        class TestStamped(Model):
+            deal: Nested[ModelDeal] = field("Deal")
+            at: Time = field("At")
+    """)
+    assert [(row.attr, row.type, row.kind) for row in fields(cls)] == [
+        ("deal", "ModelDeal", "model"), ("at", "datetime", "datetime")]
+    stamped = cls(deal={"Concurrency": 1}, at="2022-11-17T13:32:55Z")
+    assert (stamped.deal.concurrency, stamped.at.nanosecond) == (1, 0)
 
 
 def test_evaluated_annotation_raises_type_error_asking_for_string_annotations(registry_snapshot):
@@ -265,7 +281,8 @@ def test_pickle_round_trip_gives_an_equal_model():
 # --- what a type checker sees (mypy, when installed) ----------------------------------------------------------
 
 TYPE_CHECKED = '''
-from bacalhau_client.models import ModelDeal, ModelJob, ModelJobState, Timestamp, fields
+from datetime import datetime
+from bacalhau_client.models import ModelDeal, ModelJob, ModelJobState, ModelSpec, Timestamp, fields
 
 deal = ModelDeal(concurrency="x")
 deal.concurency
@@ -279,6 +296,10 @@ reveal_type(ModelJob().job_events)
 reveal_type(ModelJobState().nodes)
 reveal_type(ModelJob.from_wire({}))
 job = ModelJob(id="j", created_at=Timestamp("2022-11-17T13:32:55Z"))
+job = ModelJob(created_at=datetime(2022, 11, 17), spec={"Docker": {"Image": "ubuntu"}}, deal=ModelDeal())
+job.spec = ModelSpec(timeout=5)
+job.created_at = "2022-11-17T13:32:55Z"
+bad = ModelJob(spec=5)
 fields(ModelDeal)
 '''
 
@@ -317,6 +338,12 @@ def test_mypy_flags_setting_a_misspelt_attribute(mypy_output):
     assert mypy_output[line_of("deal.concurency = 5")].startswith('error: "ModelDeal" has no attribute "concurency"')
 
 
+def test_mypy_flags_a_nested_model_of_the_wrong_type(mypy_output):
+    assert mypy_output[line_of("bad = ModelJob(spec=5)")] == (
+        'error: Argument "spec" to "ModelJob" has incompatible type "int"; '
+        'expected "ModelSpec | dict[str, Any] | None"  [arg-type]')
+
+
 def test_mypy_sees_the_attribute_types(mypy_output):
     revealed = {line: text for line, text in mypy_output.items() if text.startswith("note: Revealed type")}
     assert sorted(revealed.values()) == sorted([
@@ -332,4 +359,4 @@ def test_mypy_sees_the_attribute_types(mypy_output):
 def test_mypy_accepts_correct_use(mypy_output):
     errors = {line for line, text in mypy_output.items() if text.startswith("error")}
     assert errors == {line_of('deal = ModelDeal(concurrency="x")'), line_of("deal.concurency"),
-                      line_of("deal.concurency = 5")}
+                      line_of("deal.concurency = 5"), line_of("bad = ModelJob(spec=5)")}

@@ -10,7 +10,7 @@ Each model class declares its attributes with annotations and :func:`field`;
 
 from typing import TYPE_CHECKING, List
 
-from bacalhau_client.models.base import MODEL_REGISTRY, Field, Model, field, fields
+from bacalhau_client.models.base import MODEL_REGISTRY, Field, Model, Nested, Time, field, fields
 from bacalhau_client.models.enums import (
     APIVersion, Engine, JobEventType, JobLocalEventType, JobStateType, Publisher, StorageSourceType, Verifier,
 )
@@ -105,7 +105,7 @@ MODEL_NAMES = (
 __all__ = list(MODEL_NAMES) + [
     "APIVersion", "Engine", "Field", "JobEventType", "JobLocalEventType", "JobStateType", "Model",
     "Publisher", "StorageSourceType", "Timestamp", "Verifier",
-]  # field and fields are for code that declares or inspects models, so `import *` leaves them out
+]  # field, fields, Nested and Time are for code that declares or inspects models: `import *` leaves them out
 
 _MODEL_NAME_SET = frozenset(MODEL_NAMES)
 

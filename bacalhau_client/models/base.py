@@ -3,12 +3,16 @@
 A model class declares its attributes as annotated fields, as attrs and
 msgspec do::
 
-    class ModelDeal(Model):
-        concurrency: Optional[int] = field("Concurrency")
+    class ModelJob(Model):
+        id: Optional[str] = field("ID")
+        spec: Nested[ModelSpec] = field("Spec")
+        created_at: Time = field("CreatedAt")
 
-The annotation is what reading the attribute gives (every attribute reads as
-``None`` when the server left its key out); :func:`field` gives the JSON key and
-how the Go node treats the field. :class:`Model` turns those declarations into
+The annotation says what reading the attribute gives; every attribute reads as
+``None`` when the server left its key out. ``Nested[ModelSpec]`` reads as
+``Optional[ModelSpec]`` and also accepts a dict in wire form; ``Time`` reads as
+``Optional[Timestamp]`` and also accepts a ``datetime``. :func:`field` gives the
+JSON key and how the Go node treats the field. :class:`Model` turns those declarations into
 the generated-client surface users know (keyword constructor, attributes,
 ``swagger_types``, ``attribute_map``, ``to_dict``, ``to_str``, ``==``) and into
 a lossless view over the JSON body; :func:`fields` gives the table to code that
@@ -29,7 +33,10 @@ know yet -- is written back unchanged.
 import importlib
 import re
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Callable, ClassVar, Dict, NamedTuple, Optional, Tuple, Type, TypeVar
+from typing import (
+    TYPE_CHECKING, Any, Callable, ClassVar, Dict, Generic, NamedTuple, Optional, Tuple, Type, TypeVar, Union,
+    overload,
+)
 
 from bacalhau_client.models.timestamp import Timestamp
 
@@ -148,6 +155,44 @@ class Field:
         return "Field(%r, %r, %r)" % (self.attr, self.key, self.type)
 
 
+_T = TypeVar("_T")
+
+
+class Nested(Generic[_T]):
+    """The annotation of an attribute holding one nested model: ``spec: Nested[ModelSpec] = field("Spec")``.
+
+    Type checkers read it as ``Optional[ModelSpec]``, and let the constructor
+    and assignments take the model or a dict in wire form (``{"Image":
+    "ubuntu"}``), as the model itself does. Only an annotation: the attribute
+    on the class is the field's :class:`Field`.
+    """
+
+    if TYPE_CHECKING:
+        @overload
+        def __get__(self, obj: None, owner: Any) -> Field: ...
+        @overload
+        def __get__(self, obj: object, owner: Any) -> Optional[_T]: ...
+        def __get__(self, obj: Any, owner: Any) -> Any: ...
+        def __set__(self, obj: object, value: Union[_T, Dict[str, Any], None]) -> None: ...
+
+
+class Time:
+    """The annotation of an RFC 3339 timestamp attribute: ``created_at: Time = field("CreatedAt")``.
+
+    Type checkers read it as ``Optional[Timestamp]``, and let the constructor
+    and assignments take a ``datetime`` or a string, as the model itself does.
+    Only an annotation: the attribute on the class is the field's :class:`Field`.
+    """
+
+    if TYPE_CHECKING:
+        @overload
+        def __get__(self, obj: None, owner: Any) -> Field: ...
+        @overload
+        def __get__(self, obj: object, owner: Any) -> Optional[Timestamp]: ...
+        def __get__(self, obj: Any, owner: Any) -> Any: ...
+        def __set__(self, obj: object, value: Union[datetime, str, None]) -> None: ...
+
+
 class _Declaration(NamedTuple):
     """What :func:`field` records until the class is built: the JSON key and the Go flags."""
 
@@ -203,9 +248,13 @@ def _type_string(annotation: Any, where: str) -> str:
         raise TypeError("%s: annotation must be a string; model modules start with "
                         "'from __future__ import annotations'" % where)
     text = annotation.replace(" ", "")
+    if text == "Time":
+        return "datetime"
+    if text.startswith("Nested[") and text.endswith("]") and _CLASS_NAME.match(text[7:-1]):
+        return text[7:-1]
     if not (text.startswith("Optional[") and text.endswith("]")):
-        raise TypeError("%s: annotation must be Optional[...] (an absent key reads as None), got %r"
-                        % (where, annotation))
+        raise TypeError("%s: annotation must be Optional[...], Nested[<model class>] or Time "
+                        "(an absent key reads as None), got %r" % (where, annotation))
     return _inner_type_string(text[9:-1], annotation, where)
 
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from bacalhau_client.models.base import Model, field
-from bacalhau_client.models.timestamp import Timestamp
+from bacalhau_client.models.base import Model, Time, field
 
 
 class ModelBuildVersionInfo(Model):
@@ -15,6 +14,6 @@ class ModelBuildVersionInfo(Model):
     minor: Optional[str] = field("minor")
     gitversion: Optional[str] = field("gitversion", omitempty=False)
     gitcommit: Optional[str] = field("gitcommit", omitempty=False)
-    builddate: Optional[Timestamp] = field("builddate", omitempty=False)
+    builddate: Time = field("builddate", omitempty=False)
     goos: Optional[str] = field("goos", omitempty=False)
     goarch: Optional[str] = field("goarch", omitempty=False)

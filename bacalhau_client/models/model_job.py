@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, List, Optional
 
-from bacalhau_client.models.base import Model, field
-from bacalhau_client.models.timestamp import Timestamp
+from bacalhau_client.models.base import Model, Nested, Time, field
 
 if TYPE_CHECKING:  # imported for type checkers only: models load on first use
     from bacalhau_client.models.model_deal import ModelDeal
@@ -24,10 +23,10 @@ class ModelJob(Model):
     requester_node_id: Optional[str] = field("RequesterNodeID")
     requester_public_key: Optional[str] = field("RequesterPublicKey", base64=True)
     client_id: Optional[str] = field("ClientID")
-    spec: Optional[ModelSpec] = field("Spec")
-    deal: Optional[ModelDeal] = field("Deal")
-    execution_plan: Optional[ModelJobExecutionPlan] = field("ExecutionPlan")
-    created_at: Optional[Timestamp] = field("CreatedAt")
-    job_state: Optional[ModelJobState] = field("JobState")
+    spec: Nested[ModelSpec] = field("Spec")
+    deal: Nested[ModelDeal] = field("Deal")
+    execution_plan: Nested[ModelJobExecutionPlan] = field("ExecutionPlan")
+    created_at: Time = field("CreatedAt")
+    job_state: Nested[ModelJobState] = field("JobState")
     job_events: Optional[List[ModelJobEvent]] = field("JobEvents")
     local_job_events: Optional[List[ModelJobLocalEvent]] = field("LocalJobEvents")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Optional
 
-from bacalhau_client.models.base import Model, field
+from bacalhau_client.models.base import Model, Nested, field
 
 if TYPE_CHECKING:  # imported for type checkers only: models load on first use
     from bacalhau_client.models.model_job import ModelJob
@@ -14,5 +14,5 @@ class ModelJobCreatePayload(Model):
     """The signed part of a submission (``data``): the client's ID and the job."""
 
     client_id: Optional[str] = field("ClientID")
-    job: Optional[ModelJob] = field("Job", pointer=True)
+    job: Nested[ModelJob] = field("Job", pointer=True)
     context: Optional[str] = field("Context")

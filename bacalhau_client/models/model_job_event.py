@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Optional
 
-from bacalhau_client.models.base import Model, field
-from bacalhau_client.models.timestamp import Timestamp
+from bacalhau_client.models.base import Model, Nested, Time, field
 
 if TYPE_CHECKING:  # imported for type checkers only: models load on first use
     from bacalhau_client.models.model_deal import ModelDeal
@@ -26,13 +25,13 @@ class ModelJobEvent(Model):
     source_node_id: Optional[str] = field("SourceNodeID")
     target_node_id: Optional[str] = field("TargetNodeID")
     event_name: Optional[str] = field("EventName", enum="JobEventType")
-    spec: Optional[ModelSpec] = field("Spec")
-    job_execution_plan: Optional[ModelJobExecutionPlan] = field("JobExecutionPlan")
-    deal: Optional[ModelDeal] = field("Deal")
+    spec: Nested[ModelSpec] = field("Spec")
+    job_execution_plan: Nested[ModelJobExecutionPlan] = field("JobExecutionPlan")
+    deal: Nested[ModelDeal] = field("Deal")
     status: Optional[str] = field("Status")
     verification_proposal: Optional[str] = field("VerificationProposal", base64=True)
-    verification_result: Optional[ModelVerificationResult] = field("VerificationResult")
-    published_result: Optional[ModelStorageSpec] = field("PublishedResult")
-    event_time: Optional[Timestamp] = field("EventTime")
+    verification_result: Nested[ModelVerificationResult] = field("VerificationResult")
+    published_result: Nested[ModelStorageSpec] = field("PublishedResult")
+    event_time: Time = field("EventTime")
     sender_public_key: Optional[str] = field("SenderPublicKey", base64=True)
-    run_output: Optional[ModelRunCommandResult] = field("RunOutput", pointer=True)
+    run_output: Nested[ModelRunCommandResult] = field("RunOutput", pointer=True)

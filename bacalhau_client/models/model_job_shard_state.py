@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Optional
 
-from bacalhau_client.models.base import Model, field
+from bacalhau_client.models.base import Model, Nested, field
 
 if TYPE_CHECKING:  # imported for type checkers only: models load on first use
     from bacalhau_client.models.model_run_command_result import ModelRunCommandResult
@@ -20,6 +20,6 @@ class ModelJobShardState(Model):
     state: Optional[str] = field("State", enum="JobStateType")
     status: Optional[str] = field("Status")
     verification_proposal: Optional[str] = field("VerificationProposal", base64=True)
-    verification_result: Optional[ModelVerificationResult] = field("VerificationResult")
-    published_results: Optional[ModelStorageSpec] = field("PublishedResults")
-    run_output: Optional[ModelRunCommandResult] = field("RunOutput", pointer=True)
+    verification_result: Nested[ModelVerificationResult] = field("VerificationResult")
+    published_results: Nested[ModelStorageSpec] = field("PublishedResults")
+    run_output: Nested[ModelRunCommandResult] = field("RunOutput", pointer=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Optional
 
-from bacalhau_client.models.base import Model, field
+from bacalhau_client.models.base import Model, Nested, field
 
 if TYPE_CHECKING:  # imported for type checkers only: models load on first use
     from bacalhau_client.models.model_storage_spec import ModelStorageSpec
@@ -15,4 +15,4 @@ class ModelPublishedResult(Model):
 
     node_id: Optional[str] = field("NodeID")
     shard_index: Optional[int] = field("ShardIndex")
-    data: Optional[ModelStorageSpec] = field("Data")
+    data: Nested[ModelStorageSpec] = field("Data")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, List, Optional
 
-from bacalhau_client.models.base import Model, field
+from bacalhau_client.models.base import Model, Nested, field
 
 if TYPE_CHECKING:  # imported for type checkers only: models load on first use
     from bacalhau_client.models.model_job_sharding_config import ModelJobShardingConfig
@@ -21,14 +21,14 @@ class ModelSpec(Model):
     engine: Optional[str] = field("Engine", enum="Engine")
     verifier: Optional[str] = field("Verifier", enum="Verifier")
     publisher: Optional[str] = field("Publisher", enum="Publisher")
-    docker: Optional[ModelJobSpecDocker] = field("Docker")
-    language: Optional[ModelJobSpecLanguage] = field("Language")
-    wasm: Optional[ModelJobSpecWasm] = field("Wasm")
-    resources: Optional[ModelResourceUsageConfig] = field("Resources")
+    docker: Nested[ModelJobSpecDocker] = field("Docker")
+    language: Nested[ModelJobSpecLanguage] = field("Language")
+    wasm: Nested[ModelJobSpecWasm] = field("Wasm")
+    resources: Nested[ModelResourceUsageConfig] = field("Resources")
     timeout: Optional[float] = field("Timeout")
     inputs: Optional[List[ModelStorageSpec]] = field("inputs")
     contexts: Optional[List[ModelStorageSpec]] = field("Contexts")
     outputs: Optional[List[ModelStorageSpec]] = field("outputs")
     annotations: Optional[List[str]] = field("Annotations")
-    sharding: Optional[ModelJobShardingConfig] = field("Sharding")
+    sharding: Nested[ModelJobShardingConfig] = field("Sharding")
     do_not_track: Optional[bool] = field("DoNotTrack")

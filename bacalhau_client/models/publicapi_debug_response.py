@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, List, Optional
 
-from bacalhau_client.models.base import Model, field
+from bacalhau_client.models.base import Model, Nested, field
 
 if TYPE_CHECKING:  # imported for type checkers only: models load on first use
     from bacalhau_client.models.computenode_active_job import ComputenodeActiveJob
@@ -15,6 +15,6 @@ if TYPE_CHECKING:  # imported for type checkers only: models load on first use
 class PublicapiDebugResponse(Model):
     """The body of ``GET /debug``: capacity and the jobs in progress."""
 
-    available_compute_capacity: Optional[ModelResourceUsageData] = field("AvailableComputeCapacity", omitempty=False)
+    available_compute_capacity: Nested[ModelResourceUsageData] = field("AvailableComputeCapacity", omitempty=False)
     compute_jobs: Optional[List[ComputenodeActiveJob]] = field("ComputeJobs", omitempty=False)
     requester_jobs: Optional[List[RequesternodeActiveJob]] = field("RequesterJobs", omitempty=False)

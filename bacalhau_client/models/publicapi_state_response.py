@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
-from bacalhau_client.models.base import Model, field
+from bacalhau_client.models.base import Model, Nested, field
 
 if TYPE_CHECKING:  # imported for type checkers only: models load on first use
     from bacalhau_client.models.model_job_state import ModelJobState
@@ -13,4 +13,4 @@ if TYPE_CHECKING:  # imported for type checkers only: models load on first use
 class PublicapiStateResponse(Model):
     """The answer of ``POST /states``."""
 
-    state: Optional[ModelJobState] = field("state", omitempty=False)
+    state: Nested[ModelJobState] = field("state", omitempty=False)

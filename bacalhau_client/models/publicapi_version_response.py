@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
-from bacalhau_client.models.base import Model, field
+from bacalhau_client.models.base import Model, Nested, field
 
 if TYPE_CHECKING:  # imported for type checkers only: models load on first use
     from bacalhau_client.models.model_build_version_info import ModelBuildVersionInfo
@@ -13,4 +13,4 @@ if TYPE_CHECKING:  # imported for type checkers only: models load on first use
 class PublicapiVersionResponse(Model):
     """The answer of ``POST /version``."""
 
-    build_version_info: Optional[ModelBuildVersionInfo] = field("build_version_info", omitempty=False)
+    build_version_info: Nested[ModelBuildVersionInfo] = field("build_version_info", omitempty=False)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
-from bacalhau_client.models.base import Model, field
+from bacalhau_client.models.base import Model, Nested, field
 
 if TYPE_CHECKING:  # imported for type checkers only: models load on first use
     from bacalhau_client.models.types_mount_status import TypesMountStatus
@@ -13,6 +13,6 @@ if TYPE_CHECKING:  # imported for type checkers only: models load on first use
 class TypesFreeSpace(Model):
     """Free disk space of the node's mounts, from ``/healthz``."""
 
-    ipfs_mount: Optional[TypesMountStatus] = field("IPFSMount", omitempty=False)
-    root: Optional[TypesMountStatus] = field("root", omitempty=False)
-    tmp: Optional[TypesMountStatus] = field("tmp", omitempty=False)
+    ipfs_mount: Nested[TypesMountStatus] = field("IPFSMount", omitempty=False)
+    root: Nested[TypesMountStatus] = field("root", omitempty=False)
+    tmp: Nested[TypesMountStatus] = field("tmp", omitempty=False)

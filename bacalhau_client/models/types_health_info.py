@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
-from bacalhau_client.models.base import Model, field
+from bacalhau_client.models.base import Model, Nested, field
 
 if TYPE_CHECKING:  # imported for type checkers only: models load on first use
     from bacalhau_client.models.types_free_space import TypesFreeSpace
@@ -13,4 +13,4 @@ if TYPE_CHECKING:  # imported for type checkers only: models load on first use
 class TypesHealthInfo(Model):
     """The body of ``GET /healthz``."""
 
-    free_space: Optional[TypesFreeSpace] = field("FreeSpace", omitempty=False)
+    free_space: Nested[TypesFreeSpace] = field("FreeSpace", omitempty=False)
