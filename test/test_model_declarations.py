@@ -301,6 +301,8 @@ job.spec = ModelSpec(timeout=5)
 job.created_at = "2022-11-17T13:32:55Z"
 bad = ModelJob(spec=5)
 fields(ModelDeal)
+import bacalhau_client
+from_package = bacalhau_client.ModelDeal(concurrency="y")
 '''
 
 
@@ -327,6 +329,11 @@ def test_mypy_flags_a_value_of_the_wrong_type(mypy_output):
     assert mypy_output[line_of('deal = ModelDeal(concurrency="x")')] == (
         'error: Argument "concurrency" to "ModelDeal" has incompatible type "str"; expected "int | None"  '
         '[arg-type]')
+
+
+def test_mypy_sees_the_models_through_the_package_too(mypy_output):
+    assert mypy_output[line_of('from_package = bacalhau_client.ModelDeal(concurrency="y")')].startswith(
+        'error: Argument "concurrency" to "ModelDeal" has incompatible type "str"')
 
 
 def test_mypy_flags_reading_a_misspelt_attribute(mypy_output):
@@ -359,4 +366,5 @@ def test_mypy_sees_the_attribute_types(mypy_output):
 def test_mypy_accepts_correct_use(mypy_output):
     errors = {line for line, text in mypy_output.items() if text.startswith("error")}
     assert errors == {line_of('deal = ModelDeal(concurrency="x")'), line_of("deal.concurency"),
-                      line_of("deal.concurency = 5"), line_of("bad = ModelJob(spec=5)")}
+                      line_of("deal.concurency = 5"), line_of("bad = ModelJob(spec=5)"),
+                      line_of('from_package = bacalhau_client.ModelDeal(concurrency="y")')}
