@@ -114,6 +114,28 @@ def test_subclass_adds_its_fields_after_the_parents(registry_snapshot):
     assert cls(concurrency=1, priority=2).to_wire() == {"Concurrency": 1, "Priority": 2}
 
 
+def test_table_of_field_rows_still_declares_a_model(registry_snapshot):
+    cls = declare("""
+        from bacalhau_client.models.base import Field
+        class TestTabled(Model):
+            _fields = (Field("name", "Name", "str"), Field("deal", "Deal", "ModelDeal"))
+    """)
+    tabled = cls(name="t", deal={"Concurrency": 1})
+    assert (tabled.name, tabled.deal.concurrency) == ("t", 1)
+    assert tabled.to_wire() == {"Name": "t", "Deal": {"Concurrency": 1}}
+
+
+def test_table_and_field_declarations_together_raise_type_error(registry_snapshot):
+    with pytest.raises(TypeError) as raised:
+        declare("""
+            from bacalhau_client.models.base import Field
+            class TestBoth(Model):
+                _fields = (Field("name", "Name", "str"),)
+                size: Optional[int] = field("Size")
+        """)
+    assert str(raised.value) == "TestBoth: declare fields with field() or list them in _fields, not both"
+
+
 @pytest.mark.parametrize("annotation,message", [
     ("int", "TestBad.value: annotation must be Optional[...], Nested[<model class>] or Time "
             "(an absent key reads as None), got 'int'"),

@@ -427,10 +427,16 @@ class Model:
                 where = "%s.%s" % (cls.__name__, attr)
                 if attr not in annotations:
                     raise TypeError("%s: a field needs an annotation, such as Optional[str]" % where)
-                row = Field(attr, value.key, _type_string(annotations[attr], where), **value.flags)
-                setattr(cls, attr, row if row._convert else _plain_attribute(row))
-                declared.append(row)
-        cls._fields = cls._fields + tuple(declared)
+                declared.append(Field(attr, value.key, _type_string(annotations[attr], where), **value.flags))
+        table = cls.__dict__.get("_fields")
+        if table is None:
+            cls._fields = cls._fields + tuple(declared)
+        elif declared:
+            raise TypeError("%s: declare fields with field() or list them in _fields, not both" % cls.__name__)
+        else:  # a whole table of Field rows, as models were once written: still accepted
+            cls._fields = declared = tuple(table)
+        for row in declared:
+            setattr(cls, row.attr, row if row._convert else _plain_attribute(row))
         cls.swagger_types = {f.attr: f.type for f in cls._fields}
         cls.attribute_map = {f.attr: f.key for f in cls._fields}
         cls._by_attr = {f.attr: f for f in cls._fields}
