@@ -34,7 +34,8 @@ import importlib
 import re
 from datetime import datetime
 from typing import (
-    TYPE_CHECKING, Any, Callable, ClassVar, Dict, Generic, NamedTuple, Optional, Tuple, Type, TypeVar, Union,
+    TYPE_CHECKING, Any, Callable, ClassVar, Dict, Generic, List, NamedTuple, Optional, Tuple, Type, TypeVar,
+    Union,
     overload,
 )
 
@@ -421,7 +422,7 @@ class Model:
         super().__init_subclass__(**kwargs)
         # Where Python keeps them until 3.13; from 3.14 on, the class attribute computes them.
         annotations = cls.__dict__.get("__annotations__") or getattr(cls, "__annotations__", {})
-        declared = []
+        declared: List[Field] = []
         for attr, value in list(cls.__dict__.items()):
             if isinstance(value, _Declaration):
                 where = "%s.%s" % (cls.__name__, attr)
@@ -434,7 +435,8 @@ class Model:
         elif declared:
             raise TypeError("%s: declare fields with field() or list them in _fields, not both" % cls.__name__)
         else:  # a whole table of Field rows, as models were once written: still accepted
-            cls._fields = declared = tuple(table)
+            declared = list(table)
+            cls._fields = tuple(table)
         for row in declared:
             setattr(cls, row.attr, row if row._convert else _plain_attribute(row))
         cls.swagger_types = {f.attr: f.type for f in cls._fields}
