@@ -35,8 +35,7 @@ import re
 from datetime import datetime
 from typing import (
     TYPE_CHECKING, Any, Callable, ClassVar, Dict, Generic, List, NamedTuple, Optional, Tuple, Type, TypeVar,
-    Union,
-    overload,
+    Union, overload,
 )
 
 from bacalhau_client.models.timestamp import Timestamp
