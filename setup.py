@@ -17,7 +17,7 @@ setup(
     license="Apache-2.0",
     python_requires=">=3.9",
     packages=find_packages(include=["bacalhau_client", "bacalhau_client.*"]),
-    package_data={"bacalhau_client": ["py.typed", "models/*.pyi"]},
+    package_data={"bacalhau_client": ["py.typed"]},
     install_requires=[
         "urllib3>=1.26,<3",
         "certifi>=2017.4.17",

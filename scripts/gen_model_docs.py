@@ -1,4 +1,4 @@
-"""Write docs/<Model>.md for every model, from the models' own field tables.
+"""Write docs/<Model>.md for every model, from the models' own declarations.
 
 The model modules are the single source of truth for names, types and JSON
 keys, so the model docs are generated from them and never drift; the test
@@ -18,7 +18,7 @@ sys.path.insert(0, str(ROOT))
 
 from bacalhau_client import models  # noqa: E402
 from bacalhau_client.models import enums  # noqa: E402
-from bacalhau_client.models.base import MODEL_REGISTRY, Field, Model  # noqa: E402
+from bacalhau_client.models.base import MODEL_REGISTRY, Field, Model, fields  # noqa: E402
 
 # What a field means, where its name alone does not say it: {(model, attribute): text}.
 DESCRIPTIONS: Dict[Tuple[str, str], str] = {
@@ -125,7 +125,7 @@ def render(cls: type) -> str:
         "Name | Type | JSON key | Notes",
         "------------ | ------------- | ------------- | -------------",
     ]
-    for field in cls._fields:
+    for field in fields(cls):
         lines.append("**%s** | %s | `%s` | %s" % (field.attr, type_cell(field), field.key, notes(cls, field)))
     lines += [
         "",

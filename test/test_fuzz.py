@@ -13,8 +13,10 @@ import urllib3
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from bacalhau_client import ApiClient, ApiDecodeError, ApiException, Configuration
+from bacalhau_client.models import fields
 from bacalhau_client.models.base import MODEL_REGISTRY, Model
 from bacalhau_client.rest import RESTResponse
+from strategies import bodies
 
 MODEL_TYPES = sorted(name for name in MODEL_REGISTRY if name.startswith("Publicapi") and name.endswith("Response"))
 MODEL_TYPES.append("TypesHealthInfo")
@@ -22,42 +24,8 @@ RESPONSE_TYPES = MODEL_TYPES + ["str", "object", "dict(str, list[str])"]
 FUZZ_SETTINGS = dict(deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow,
                                                                          HealthCheck.data_too_large])
 
-scalars = (st.none() | st.booleans() | st.integers() | st.integers(min_value=-(10 ** 40), max_value=10 ** 40)
-           | st.floats(allow_nan=False, allow_infinity=False) | st.text())
-json_values = st.recursive(
-    scalars, lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(), children, max_size=4),
-    max_leaves=20)
-
-
-def value_for(type_name: str, depth: int):
-    """Values for a field of ``type_name``: mostly the right shape, sometimes any JSON at all."""
-    if depth > 4:
-        return json_values
-    if type_name in MODEL_REGISTRY:
-        return shaped(type_name, depth + 1) | json_values
-    if type_name.startswith("list["):
-        return st.lists(value_for(type_name[5:-1], depth + 1), max_size=3) | json_values
-    if type_name.startswith("dict("):
-        item = type_name[5:-1].split(",", 1)[1].strip()
-        return st.dictionaries(st.text(max_size=8), value_for(item, depth + 1), max_size=3) | json_values
-    return json_values
-
-
-def shaped(model_name: str, depth: int = 0):
-    """JSON objects with some of the model's keys (in any shape) and some keys it does not know."""
-    fields = MODEL_REGISTRY[model_name]._fields
-    known = st.fixed_dictionaries({}, optional={field.key: value_for(field.type, depth) for field in fields})
-    unknown = st.dictionaries(st.text(max_size=8), json_values, max_size=2)
-    return st.builds(lambda known, unknown: dict(unknown, **known), known, unknown)
-
-
-def body_for(type_name: str):
-    """JSON values to answer with: shaped objects for model types, and any JSON for every type."""
-    return shaped(type_name) | json_values if type_name in MODEL_REGISTRY else value_for(type_name, 0)
-
-
 typed_bodies = st.sampled_from(RESPONSE_TYPES).flatmap(
-    lambda type_name: st.tuples(st.just(type_name), body_for(type_name)))
+    lambda type_name: st.tuples(st.just(type_name), bodies(type_name)))
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +42,7 @@ def answer(body: bytes) -> RESTResponse:
 def touch_everything(value) -> None:
     """Read every field of every nested model, and print and compare each model."""
     if isinstance(value, Model):
-        for field in value._fields:
+        for field in fields(value):
             touch_everything(getattr(value, field.attr))
         value.to_dict()
         value.to_str()
@@ -117,7 +85,7 @@ def check_raw_body(client: ApiClient, type_name: str, body: bytes) -> None:
 @settings(max_examples=50, **FUZZ_SETTINGS)
 @given(data=st.data())
 def test_generated_json_round_trips_for_every_response_type(client, type_name, data):
-    check_json_body(client, type_name, data.draw(body_for(type_name)))
+    check_json_body(client, type_name, data.draw(bodies(type_name)))
 
 
 @pytest.mark.parametrize("type_name", RESPONSE_TYPES)

@@ -4,6 +4,7 @@
 when the model is first named; these tests pin down that this is invisible.
 """
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -42,6 +43,12 @@ def test_import_does_not_load_pprint():
     assert fresh_interpreter("import sys, bacalhau_client\nprint('pprint' in sys.modules)") == "False"
 
 
+def test_import_loads_neither_difflib_nor_typing_extensions():
+    loaded = fresh_interpreter("import sys, bacalhau_client\n"
+                               "print('difflib' in sys.modules, 'typing_extensions' in sys.modules)")
+    assert loaded == "False False"
+
+
 def test_star_import_gives_every_model():
     names = fresh_interpreter("from bacalhau_client.models import *\n"
                               "print(ModelJob.__name__, ModelJobShardState.__name__, TypesMountStatus.__name__)")
@@ -56,6 +63,13 @@ def test_every_model_name_resolves_to_the_model_class_of_that_name():
     classes = [getattr(models, name) for name in models.MODEL_NAMES]
     assert [(cls.__name__, issubclass(cls, Model)) for cls in classes] == [
         (name, True) for name in models.MODEL_NAMES]
+
+
+def test_type_checkers_see_an_import_of_every_model_and_nothing_else():
+    tree = ast.parse((ROOT / "bacalhau_client" / "models" / "__init__.py").read_text(encoding="utf-8"))
+    (block,) = [node for node in tree.body if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING"]
+    imported = [(node.module, alias.name) for node in block.body for alias in node.names]
+    assert imported == [(module_name(name), name) for name in models.MODEL_NAMES]
 
 
 def test_dir_of_models_lists_models_not_loaded_yet():

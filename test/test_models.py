@@ -13,10 +13,10 @@ import pytest
 import bacalhau_client
 from bacalhau_client import ApiClient, models
 from bacalhau_client.models import (
-    Engine, JobEventType, JobStateType, ModelDeal, ModelJob, ModelJobShardState, ModelJobState, ModelSpec,
+    Engine, Field, JobEventType, JobStateType, ModelDeal, ModelJob, ModelJobShardState, ModelJobState, ModelSpec,
     ModelStorageSpec, Publisher, StorageSourceType, Timestamp, Verifier,
 )
-from bacalhau_client.models.base import Model
+from bacalhau_client.models.base import Model, fields
 
 COMPLETED_NODE = "QmdZQ7ZbhnvWY1J12XYKGHApJ6aufKyLNSvf8jZBrBaAVL"
 FIRST_JOB_ID = "9304c616-291f-41ad-b862-54e133c0149e"
@@ -132,7 +132,7 @@ def sample(type_name: str):
 
 
 def sample_kwargs(cls: type) -> Dict[str, object]:
-    return {field.attr: sample(field.type) for field in cls._fields}
+    return {field.attr: sample(field.type) for field in fields(cls)}
 
 
 MODELS = model_classes()
@@ -151,7 +151,7 @@ def test_keyword_constructor_sets_each_attribute(cls):
 
 @pytest.mark.parametrize("cls", MODELS, ids=MODEL_IDS)
 def test_keyword_constructor_writes_each_json_key(cls):
-    for field in cls._fields:
+    for field in fields(cls):
         assert list(cls(**{field.attr: sample(field.type)}).to_wire()) == [field.key]
 
 
@@ -162,25 +162,40 @@ def test_positional_constructor_follows_the_table_order(cls):
 
 
 @pytest.mark.parametrize("cls", MODELS, ids=MODEL_IDS)
-def test_every_attribute_is_a_property(cls):
-    assert all(isinstance(inspect.getattr_static(cls, field.attr), property) for field in cls._fields)
+def test_every_attribute_is_a_descriptor_on_the_class(cls):
+    descriptors = [inspect.getattr_static(cls, field.attr) for field in fields(cls)]
+    assert all(isinstance(descriptor, (property, Field)) for descriptor in descriptors)
+
+
+@pytest.mark.parametrize("cls", MODELS, ids=MODEL_IDS)
+def test_every_annotation_says_what_reading_gives(cls):
+    annotations = {name: text for klass in reversed(cls.__mro__) for name, text in
+                   klass.__dict__.get("__annotations__", {}).items()}
+    for field in fields(cls):
+        annotation = annotations[field.attr]
+        if field.kind == "model":
+            assert annotation == "Nested[%s]" % field.type
+        elif field.kind == "datetime":
+            assert annotation == "Time"
+        else:
+            assert annotation.startswith("Optional["), field.attr
 
 
 @pytest.mark.parametrize("cls", MODELS, ids=MODEL_IDS)
 def test_swagger_types_and_attribute_map_follow_the_table(cls):
-    assert cls.swagger_types == {field.attr: field.type for field in cls._fields}
-    assert cls.attribute_map == {field.attr: field.key for field in cls._fields}
+    assert cls.swagger_types == {field.attr: field.type for field in fields(cls)}
+    assert cls.attribute_map == {field.attr: field.key for field in fields(cls)}
 
 
 @pytest.mark.parametrize("cls", MODELS, ids=MODEL_IDS)
 def test_unset_attributes_read_as_none(cls):
     model = cls()
-    assert [getattr(model, field.attr) for field in cls._fields] == [None] * len(cls._fields)
+    assert [getattr(model, field.attr) for field in fields(cls)] == [None] * len(fields(cls))
 
 
 @pytest.mark.parametrize("cls", MODELS, ids=MODEL_IDS)
 def test_to_dict_is_keyed_by_attribute_names(cls):
-    assert list(cls(**sample_kwargs(cls)).to_dict()) == [field.attr for field in cls._fields]
+    assert list(cls(**sample_kwargs(cls)).to_dict()) == [field.attr for field in fields(cls)]
 
 
 @pytest.mark.parametrize("cls", MODELS, ids=MODEL_IDS)
@@ -191,7 +206,7 @@ def test_to_str_pretty_prints_to_dict(cls):
 
 @pytest.mark.parametrize("cls", MODELS, ids=MODEL_IDS)
 def test_repr_names_the_class_and_its_values(cls):
-    first = cls._fields[0]
+    first = fields(cls)[0]
     model = cls(**{first.attr: sample(first.type)})
     assert repr(model) == "%s(%s=%r)" % (cls.__name__, first.attr, model.to_dict()[first.attr])
 
@@ -271,10 +286,16 @@ def test_setter_validates_like_the_constructor():
     assert str(raised.value) == "ModelDeal.min_bids: expected int, got float 1.5"
 
 
-def test_unknown_keyword_raises_type_error_listing_the_attributes():
+def test_misspelt_keyword_raises_type_error_naming_the_close_match():
     with pytest.raises(TypeError) as raised:
         ModelDeal(concurency=1)
-    assert str(raised.value) == ("ModelDeal has no attribute 'concurency'; "
+    assert str(raised.value) == "ModelDeal has no attribute 'concurency'; did you mean 'concurrency'?"
+
+
+def test_unknown_keyword_raises_type_error_listing_the_attributes():
+    with pytest.raises(TypeError) as raised:
+        ModelDeal(workers=1)
+    assert str(raised.value) == ("ModelDeal has no attribute 'workers'; "
                                  "known attributes: concurrency, confidence, min_bids")
 
 
@@ -412,12 +433,12 @@ def test_reference_models_are_importable_from_both_packages(reference):
 @pytest.mark.parametrize("cls", MODELS, ids=MODEL_IDS)
 def test_model_attributes_and_json_keys_match_the_reference(reference, cls):
     rows = reference[cls.__name__]
-    assert [(field.attr, field.key) for field in cls._fields] == [(row.attr, row.key) for row in rows]
+    assert [(field.attr, field.key) for field in fields(cls)] == [(row.attr, row.key) for row in rows]
 
 
 @pytest.mark.parametrize("cls", MODELS, ids=MODEL_IDS)
 def test_model_wire_types_match_the_reference(reference, cls):
-    for field, row in zip(cls._fields, reference[cls.__name__]):
+    for field, row in zip(fields(cls), reference[cls.__name__]):
         actual = {"type": field.type, "enum": field.enum, "base64": field.base64, "int_keys": field.int_keys,
                   "omitempty": field.omitempty, "pointer": field.pointer, "unsigned": field.unsigned}
         assert actual == expected_field_flags(row), "%s.%s" % (cls.__name__, field.attr)

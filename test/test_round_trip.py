@@ -10,11 +10,12 @@ from typing import Any, NamedTuple, Optional
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from bacalhau_client import ApiClient, ApiDecodeError, ApiException
-from bacalhau_client.models import Engine, ModelSpec, Publisher, Verifier
-from bacalhau_client.models.base import MODEL_REGISTRY, Model
+from bacalhau_client.models import Engine, ModelSpec, Publisher, Verifier, fields
+from bacalhau_client.models.base import Model
+
+import strategies
 
 RESPONSE_TYPES = {
     "list_response.json": "PublicapiListResponse",
@@ -66,7 +67,7 @@ def assert_round_trips(client: ApiClient, body: Any, type_name: str) -> None:
 def read_everything(value: Any) -> None:
     """Read every attribute of every model reachable from ``value``, as a user could."""
     if isinstance(value, Model):
-        for field in value._fields:
+        for field in fields(value):
             read_everything(getattr(value, field.attr))
         value.additional_properties
         value.to_dict()
@@ -312,47 +313,6 @@ def test_decode_error_message_is_in_the_exception_text(client):
 
 # --- generated bodies ---------------------------------------------------------------------------------------
 
-TIMESTAMPS = st.builds(
-    lambda date, time, fraction, zone: "%sT%s%s%s" % (date, time, fraction, zone),
-    st.dates().map(lambda d: d.isoformat()),
-    st.times().map(lambda t: t.strftime("%H:%M:%S")),
-    st.sampled_from(["", ".1", ".33837275", ".000000001", ".123456789"]),
-    st.sampled_from(["Z", "+01:00", "-07:30"]),
-)
-JSON_SCALARS = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False, allow_infinity=False),
-                         st.text(max_size=8))
-ANY_JSON = st.recursive(JSON_SCALARS, lambda inner: st.one_of(
-    st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=6), inner, max_size=3)), max_leaves=6)
-UNKNOWN_KEYS = st.dictionaries(st.text(min_size=1, max_size=8).map(lambda key: "x-" + key), ANY_JSON, max_size=2)
-
-
-def value_strategy(type_name: str, noisy: bool, depth: int) -> st.SearchStrategy:
-    """Well-formed JSON for a type string; with ``noisy`` sometimes a value of any JSON type instead."""
-    if type_name.startswith("list["):
-        item = value_strategy(type_name[5:-1], noisy, depth)
-        proper = st.lists(item, max_size=2)
-    elif type_name.startswith("dict("):
-        item = value_strategy(type_name[5:-1].split(",", 1)[1].strip(), noisy, depth)
-        proper = st.dictionaries(st.text(max_size=4), item, max_size=2)
-    elif type_name in MODEL_REGISTRY:
-        proper = model_strategy(type_name, noisy, depth + 1) if depth < 6 else st.just({})
-    else:
-        proper = {
-            "str": st.text(max_size=12), "int": st.integers(), "bool": st.booleans(), "datetime": TIMESTAMPS,
-            "float": st.one_of(st.integers(), st.floats(allow_nan=False, allow_infinity=False)),
-            "object": ANY_JSON,
-        }[type_name]
-    return st.one_of(proper, ANY_JSON) if noisy else proper
-
-
-def model_strategy(type_name: str, noisy: bool = False, depth: int = 0) -> st.SearchStrategy:
-    """A JSON object for a model: any subset of its keys, in table order, plus unknown keys."""
-    cls = MODEL_REGISTRY[type_name]
-    optional = {field.key: value_strategy(field.type, noisy, depth) for field in cls._fields}
-    known = st.fixed_dictionaries({}, optional=optional)
-    return st.builds(lambda values, extra: {**values, **extra}, known, UNKNOWN_KEYS)
-
-
 GENERATED_TYPES = sorted(set(RESPONSE_TYPES.values()) | {"ModelJobCreatePayload", "PublicapiDebugResponse",
                                                          "TypesHealthInfo", "PublicapiVersionResponse",
                                                          "PublicapiLocalEventsResponse",
@@ -363,7 +323,7 @@ FAST = settings(max_examples=40, deadline=None, database=None, suppress_health_c
 def check_generated_bodies(client: ApiClient, type_name: str, noisy: bool) -> None:
     """Round-trip bodies generated for ``type_name``, as bytes, after reading every attribute."""
     @FAST
-    @given(model_strategy(type_name, noisy=noisy))
+    @given(strategies.objects(type_name, noisy=noisy))
     def check(value):
         body = json.dumps(value)
         model = client.deserialize(Response(body.encode("utf-8")), type_name)

@@ -1,13 +1,15 @@
 """ModelDeal model."""
 
-from bacalhau_client.models.base import Field, Model
+from __future__ import annotations
+
+from typing import Optional
+
+from bacalhau_client.models.base import Model, field
 
 
 class ModelDeal(Model):
     """What the submitter asks for: how many nodes run the job and how many must agree."""
 
-    _fields = (
-        Field('concurrency', 'Concurrency', 'int'),
-        Field('confidence', 'Confidence', 'int'),
-        Field('min_bids', 'MinBids', 'int'),
-    )
+    concurrency: Optional[int] = field("Concurrency")
+    confidence: Optional[int] = field("Confidence")
+    min_bids: Optional[int] = field("MinBids")

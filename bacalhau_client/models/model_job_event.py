@@ -1,27 +1,37 @@
 """ModelJobEvent model."""
 
-from bacalhau_client.models.base import Field, Model
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Optional
+
+from bacalhau_client.models.base import Model, Nested, Time, field
+
+if TYPE_CHECKING:  # imported for type checkers only: models load on first use
+    from bacalhau_client.models.model_deal import ModelDeal
+    from bacalhau_client.models.model_job_execution_plan import ModelJobExecutionPlan
+    from bacalhau_client.models.model_run_command_result import ModelRunCommandResult
+    from bacalhau_client.models.model_spec import ModelSpec
+    from bacalhau_client.models.model_storage_spec import ModelStorageSpec
+    from bacalhau_client.models.model_verification_result import ModelVerificationResult
 
 
 class ModelJobEvent(Model):
     """One step in a job's life (Created, Bid, ResultsPublished, ...), from ``/events``."""
 
-    _fields = (
-        Field('api_version', 'APIVersion', 'str'),
-        Field('job_id', 'JobID', 'str'),
-        Field('shard_index', 'ShardIndex', 'int'),
-        Field('client_id', 'ClientID', 'str'),
-        Field('source_node_id', 'SourceNodeID', 'str'),
-        Field('target_node_id', 'TargetNodeID', 'str'),
-        Field('event_name', 'EventName', 'str', enum='JobEventType'),
-        Field('spec', 'Spec', 'ModelSpec'),
-        Field('job_execution_plan', 'JobExecutionPlan', 'ModelJobExecutionPlan'),
-        Field('deal', 'Deal', 'ModelDeal'),
-        Field('status', 'Status', 'str'),
-        Field('verification_proposal', 'VerificationProposal', 'str', base64=True),
-        Field('verification_result', 'VerificationResult', 'ModelVerificationResult'),
-        Field('published_result', 'PublishedResult', 'ModelStorageSpec'),
-        Field('event_time', 'EventTime', 'datetime'),
-        Field('sender_public_key', 'SenderPublicKey', 'str', base64=True),
-        Field('run_output', 'RunOutput', 'ModelRunCommandResult', pointer=True),
-    )
+    api_version: Optional[str] = field("APIVersion")
+    job_id: Optional[str] = field("JobID")
+    shard_index: Optional[int] = field("ShardIndex")
+    client_id: Optional[str] = field("ClientID")
+    source_node_id: Optional[str] = field("SourceNodeID")
+    target_node_id: Optional[str] = field("TargetNodeID")
+    event_name: Optional[str] = field("EventName", enum="JobEventType")
+    spec: Nested[ModelSpec] = field("Spec")
+    job_execution_plan: Nested[ModelJobExecutionPlan] = field("JobExecutionPlan")
+    deal: Nested[ModelDeal] = field("Deal")
+    status: Optional[str] = field("Status")
+    verification_proposal: Optional[str] = field("VerificationProposal", base64=True)
+    verification_result: Nested[ModelVerificationResult] = field("VerificationResult")
+    published_result: Nested[ModelStorageSpec] = field("PublishedResult")
+    event_time: Time = field("EventTime")
+    sender_public_key: Optional[str] = field("SenderPublicKey", base64=True)
+    run_output: Nested[ModelRunCommandResult] = field("RunOutput", pointer=True)

@@ -1,11 +1,13 @@
 """ModelJobExecutionPlan model."""
 
-from bacalhau_client.models.base import Field, Model
+from __future__ import annotations
+
+from typing import Optional
+
+from bacalhau_client.models.base import Model, field
 
 
 class ModelJobExecutionPlan(Model):
     """How a job is split: the number of shards."""
 
-    _fields = (
-        Field('shards_total', 'ShardsTotal', 'int'),
-    )
+    shards_total: Optional[int] = field("ShardsTotal")

@@ -1,11 +1,16 @@
 """ModelJobNodeState model."""
 
-from bacalhau_client.models.base import Field, Model
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Dict, Optional
+
+from bacalhau_client.models.base import Model, field
+
+if TYPE_CHECKING:  # imported for type checkers only: models load on first use
+    from bacalhau_client.models.model_job_shard_state import ModelJobShardState
 
 
 class ModelJobNodeState(Model):
     """A job's shards on one node, keyed by shard index written as a decimal string."""
 
-    _fields = (
-        Field('shards', 'Shards', 'dict(str, ModelJobShardState)', int_keys=True),
-    )
+    shards: Optional[Dict[str, ModelJobShardState]] = field("Shards", int_keys=True)

@@ -1,18 +1,25 @@
 """ModelJobShardState model."""
 
-from bacalhau_client.models.base import Field, Model
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Optional
+
+from bacalhau_client.models.base import Model, Nested, field
+
+if TYPE_CHECKING:  # imported for type checkers only: models load on first use
+    from bacalhau_client.models.model_run_command_result import ModelRunCommandResult
+    from bacalhau_client.models.model_storage_spec import ModelStorageSpec
+    from bacalhau_client.models.model_verification_result import ModelVerificationResult
 
 
 class ModelJobShardState(Model):
     """One shard on one node: its state, status, verification, published results and output."""
 
-    _fields = (
-        Field('node_id', 'NodeId', 'str'),
-        Field('shard_index', 'ShardIndex', 'int'),
-        Field('state', 'State', 'str', enum='JobStateType'),
-        Field('status', 'Status', 'str'),
-        Field('verification_proposal', 'VerificationProposal', 'str', base64=True),
-        Field('verification_result', 'VerificationResult', 'ModelVerificationResult'),
-        Field('published_results', 'PublishedResults', 'ModelStorageSpec'),
-        Field('run_output', 'RunOutput', 'ModelRunCommandResult', pointer=True),
-    )
+    node_id: Optional[str] = field("NodeId")
+    shard_index: Optional[int] = field("ShardIndex")
+    state: Optional[str] = field("State", enum="JobStateType")
+    status: Optional[str] = field("Status")
+    verification_proposal: Optional[str] = field("VerificationProposal", base64=True)
+    verification_result: Nested[ModelVerificationResult] = field("VerificationResult")
+    published_results: Nested[ModelStorageSpec] = field("PublishedResults")
+    run_output: Nested[ModelRunCommandResult] = field("RunOutput", pointer=True)

@@ -1,13 +1,15 @@
 """ModelJobShardingConfig model."""
 
-from bacalhau_client.models.base import Field, Model
+from __future__ import annotations
+
+from typing import Optional
+
+from bacalhau_client.models.base import Model, field
 
 
 class ModelJobShardingConfig(Model):
     """How input files are split into shards (glob pattern and batch size)."""
 
-    _fields = (
-        Field('glob_pattern', 'GlobPattern', 'str'),
-        Field('batch_size', 'BatchSize', 'int'),
-        Field('glob_pattern_base_path', 'GlobPatternBasePath', 'str'),
-    )
+    glob_pattern: Optional[str] = field("GlobPattern")
+    batch_size: Optional[int] = field("BatchSize")
+    glob_pattern_base_path: Optional[str] = field("GlobPatternBasePath")

@@ -1,17 +1,22 @@
 """ModelJobSpecLanguage model."""
 
-from bacalhau_client.models.base import Field, Model
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Optional
+
+from bacalhau_client.models.base import Model, Nested, field
+
+if TYPE_CHECKING:  # imported for type checkers only: models load on first use
+    from bacalhau_client.models.model_storage_spec import ModelStorageSpec
 
 
 class ModelJobSpecLanguage(Model):
     """The Language engine's settings: a program in a named language and version."""
 
-    _fields = (
-        Field('language', 'Language', 'str'),
-        Field('language_version', 'LanguageVersion', 'str'),
-        Field('deterministic_execution', 'DeterministicExecution', 'bool'),
-        Field('job_context', 'JobContext', 'ModelStorageSpec'),
-        Field('command', 'Command', 'str'),
-        Field('program_path', 'ProgramPath', 'str'),
-        Field('requirements_path', 'RequirementsPath', 'str'),
-    )
+    language: Optional[str] = field("Language")
+    language_version: Optional[str] = field("LanguageVersion")
+    deterministic_execution: Optional[bool] = field("DeterministicExecution")
+    job_context: Nested[ModelStorageSpec] = field("JobContext")
+    command: Optional[str] = field("Command")
+    program_path: Optional[str] = field("ProgramPath")
+    requirements_path: Optional[str] = field("RequirementsPath")

@@ -1,14 +1,19 @@
 """ModelJobSpecWasm model."""
 
-from bacalhau_client.models.base import Field, Model
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Dict, List, Optional
+
+from bacalhau_client.models.base import Model, field
+
+if TYPE_CHECKING:  # imported for type checkers only: models load on first use
+    from bacalhau_client.models.model_storage_spec import ModelStorageSpec
 
 
 class ModelJobSpecWasm(Model):
     """The Wasm engine's settings: entry point, parameters, environment and imported modules."""
 
-    _fields = (
-        Field('entry_point', 'EntryPoint', 'str'),
-        Field('parameters', 'Parameters', 'list[str]'),
-        Field('environment_variables', 'EnvironmentVariables', 'dict(str, str)'),
-        Field('import_modules', 'ImportModules', 'list[ModelStorageSpec]'),
-    )
+    entry_point: Optional[str] = field("EntryPoint")
+    parameters: Optional[List[str]] = field("Parameters")
+    environment_variables: Optional[Dict[str, str]] = field("EnvironmentVariables")
+    import_modules: Optional[List[ModelStorageSpec]] = field("ImportModules")

@@ -1,13 +1,18 @@
 """ModelPublishedResult model."""
 
-from bacalhau_client.models.base import Field, Model
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Optional
+
+from bacalhau_client.models.base import Model, Nested, field
+
+if TYPE_CHECKING:  # imported for type checkers only: models load on first use
+    from bacalhau_client.models.model_storage_spec import ModelStorageSpec
 
 
 class ModelPublishedResult(Model):
     """Where one shard's results were published."""
 
-    _fields = (
-        Field('node_id', 'NodeID', 'str'),
-        Field('shard_index', 'ShardIndex', 'int'),
-        Field('data', 'Data', 'ModelStorageSpec'),
-    )
+    node_id: Optional[str] = field("NodeID")
+    shard_index: Optional[int] = field("ShardIndex")
+    data: Nested[ModelStorageSpec] = field("Data")

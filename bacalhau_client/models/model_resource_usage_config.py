@@ -1,14 +1,16 @@
 """ModelResourceUsageConfig model."""
 
-from bacalhau_client.models.base import Field, Model
+from __future__ import annotations
+
+from typing import Optional
+
+from bacalhau_client.models.base import Model, field
 
 
 class ModelResourceUsageConfig(Model):
     """Resources a job asks for, as strings such as ``500m`` or ``1Gb``."""
 
-    _fields = (
-        Field('cpu', 'CPU', 'str'),
-        Field('memory', 'Memory', 'str'),
-        Field('disk', 'Disk', 'str'),
-        Field('gpu', 'GPU', 'str', omitempty=False),
-    )
+    cpu: Optional[str] = field("CPU")
+    memory: Optional[str] = field("Memory")
+    disk: Optional[str] = field("Disk")
+    gpu: Optional[str] = field("GPU", omitempty=False)

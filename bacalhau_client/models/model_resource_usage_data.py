@@ -1,14 +1,16 @@
 """ModelResourceUsageData model."""
 
-from bacalhau_client.models.base import Field, Model
+from __future__ import annotations
+
+from typing import Optional
+
+from bacalhau_client.models.base import Model, field
 
 
 class ModelResourceUsageData(Model):
     """Resources in numbers: CPU cores and bytes of memory and disk, GPUs."""
 
-    _fields = (
-        Field('cpu', 'CPU', 'float'),
-        Field('memory', 'Memory', 'int', unsigned=True),
-        Field('disk', 'Disk', 'int', unsigned=True),
-        Field('gpu', 'GPU', 'int', unsigned=True),
-    )
+    cpu: Optional[float] = field("CPU")
+    memory: Optional[int] = field("Memory", unsigned=True)
+    disk: Optional[int] = field("Disk", unsigned=True)
+    gpu: Optional[int] = field("GPU", unsigned=True)

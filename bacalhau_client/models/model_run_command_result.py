@@ -1,16 +1,18 @@
 """ModelRunCommandResult model."""
 
-from bacalhau_client.models.base import Field, Model
+from __future__ import annotations
+
+from typing import Optional
+
+from bacalhau_client.models.base import Model, field
 
 
 class ModelRunCommandResult(Model):
     """What a run printed and how it ended."""
 
-    _fields = (
-        Field('stdout', 'stdout', 'str', omitempty=False),
-        Field('stdouttruncated', 'stdouttruncated', 'bool', omitempty=False),
-        Field('stderr', 'stderr', 'str', omitempty=False),
-        Field('stderrtruncated', 'stderrtruncated', 'bool', omitempty=False),
-        Field('exit_code', 'exitCode', 'int', omitempty=False),
-        Field('runner_error', 'runnerError', 'str', omitempty=False),
-    )
+    stdout: Optional[str] = field("stdout", omitempty=False)
+    stdouttruncated: Optional[bool] = field("stdouttruncated", omitempty=False)
+    stderr: Optional[str] = field("stderr", omitempty=False)
+    stderrtruncated: Optional[bool] = field("stderrtruncated", omitempty=False)
+    exit_code: Optional[int] = field("exitCode", omitempty=False)
+    runner_error: Optional[str] = field("runnerError", omitempty=False)

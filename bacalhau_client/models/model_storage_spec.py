@@ -1,16 +1,18 @@
 """ModelStorageSpec model."""
 
-from bacalhau_client.models.base import Field, Model
+from __future__ import annotations
+
+from typing import Dict, Optional
+
+from bacalhau_client.models.base import Model, field
 
 
 class ModelStorageSpec(Model):
     """A volume: where its data lives (CID or URL) and where it is mounted."""
 
-    _fields = (
-        Field('storage_source', 'StorageSource', 'str', enum='StorageSourceType'),
-        Field('name', 'Name', 'str'),
-        Field('cid', 'CID', 'str'),
-        Field('url', 'URL', 'str'),
-        Field('path', 'path', 'str'),
-        Field('metadata', 'Metadata', 'dict(str, str)'),
-    )
+    storage_source: Optional[str] = field("StorageSource", enum="StorageSourceType")
+    name: Optional[str] = field("Name")
+    cid: Optional[str] = field("CID")
+    url: Optional[str] = field("URL")
+    path: Optional[str] = field("path")
+    metadata: Optional[Dict[str, str]] = field("Metadata")

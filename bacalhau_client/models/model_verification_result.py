@@ -1,12 +1,14 @@
 """ModelVerificationResult model."""
 
-from bacalhau_client.models.base import Field, Model
+from __future__ import annotations
+
+from typing import Optional
+
+from bacalhau_client.models.base import Model, field
 
 
 class ModelVerificationResult(Model):
     """Whether a shard's results were verified, and the verdict."""
 
-    _fields = (
-        Field('complete', 'Complete', 'bool'),
-        Field('result', 'Result', 'bool'),
-    )
+    complete: Optional[bool] = field("Complete")
+    result: Optional[bool] = field("Result")

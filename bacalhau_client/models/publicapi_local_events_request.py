@@ -1,12 +1,14 @@
 """PublicapiLocalEventsRequest model."""
 
-from bacalhau_client.models.base import Field, Model
+from __future__ import annotations
+
+from typing import Optional
+
+from bacalhau_client.models.base import Model, field
 
 
 class PublicapiLocalEventsRequest(Model):
     """The body of ``POST /local_events``."""
 
-    _fields = (
-        Field('client_id', 'client_id', 'str', omitempty=False),
-        Field('job_id', 'job_id', 'str', omitempty=False),
-    )
+    client_id: Optional[str] = field("client_id", omitempty=False)
+    job_id: Optional[str] = field("job_id", omitempty=False)

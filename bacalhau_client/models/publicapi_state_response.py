@@ -1,11 +1,16 @@
 """PublicapiStateResponse model."""
 
-from bacalhau_client.models.base import Field, Model
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bacalhau_client.models.base import Model, Nested, field
+
+if TYPE_CHECKING:  # imported for type checkers only: models load on first use
+    from bacalhau_client.models.model_job_state import ModelJobState
 
 
 class PublicapiStateResponse(Model):
     """The answer of ``POST /states``."""
 
-    _fields = (
-        Field('state', 'state', 'ModelJobState', omitempty=False),
-    )
+    state: Nested[ModelJobState] = field("state", omitempty=False)

@@ -1,13 +1,18 @@
 """PublicapiSubmitRequest model."""
 
-from bacalhau_client.models.base import Field, Model
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Optional
+
+from bacalhau_client.models.base import Model, Nested, field
+
+if TYPE_CHECKING:  # imported for type checkers only: models load on first use
+    from bacalhau_client.models.model_job_create_payload import ModelJobCreatePayload
 
 
 class PublicapiSubmitRequest(Model):
     """The body of ``POST /submit``: the payload, its signature and the signer's public key."""
 
-    _fields = (
-        Field('data', 'data', 'ModelJobCreatePayload', omitempty=False),
-        Field('signature', 'signature', 'str', omitempty=False),
-        Field('client_public_key', 'client_public_key', 'str', omitempty=False),
-    )
+    data: Nested[ModelJobCreatePayload] = field("data", omitempty=False)
+    signature: Optional[str] = field("signature", omitempty=False)
+    client_public_key: Optional[str] = field("client_public_key", omitempty=False)

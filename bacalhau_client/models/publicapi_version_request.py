@@ -1,11 +1,13 @@
 """PublicapiVersionRequest model."""
 
-from bacalhau_client.models.base import Field, Model
+from __future__ import annotations
+
+from typing import Optional
+
+from bacalhau_client.models.base import Model, field
 
 
 class PublicapiVersionRequest(Model):
     """The body of ``POST /version``."""
 
-    _fields = (
-        Field('client_id', 'client_id', 'str', omitempty=False),
-    )
+    client_id: Optional[str] = field("client_id", omitempty=False)

@@ -1,14 +1,16 @@
 """RequesternodeActiveJob model."""
 
-from bacalhau_client.models.base import Field, Model
+from __future__ import annotations
+
+from typing import Optional
+
+from bacalhau_client.models.base import Model, field
 
 
 class RequesternodeActiveJob(Model):
     """A job a requester node is coordinating, as ``/debug`` reports it."""
 
-    _fields = (
-        Field('bidding_nodes_count', 'BiddingNodesCount', 'int', omitempty=False),
-        Field('completed_nodes_count', 'CompletedNodesCount', 'int', omitempty=False),
-        Field('shard_id', 'ShardID', 'str', omitempty=False),
-        Field('state', 'State', 'str', omitempty=False),
-    )
+    bidding_nodes_count: Optional[int] = field("BiddingNodesCount", omitempty=False)
+    completed_nodes_count: Optional[int] = field("CompletedNodesCount", omitempty=False)
+    shard_id: Optional[str] = field("ShardID", omitempty=False)
+    state: Optional[str] = field("State", omitempty=False)

@@ -1,13 +1,18 @@
 """TypesFreeSpace model."""
 
-from bacalhau_client.models.base import Field, Model
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bacalhau_client.models.base import Model, Nested, field
+
+if TYPE_CHECKING:  # imported for type checkers only: models load on first use
+    from bacalhau_client.models.types_mount_status import TypesMountStatus
 
 
 class TypesFreeSpace(Model):
     """Free disk space of the node's mounts, from ``/healthz``."""
 
-    _fields = (
-        Field('ipfs_mount', 'IPFSMount', 'TypesMountStatus', omitempty=False),
-        Field('root', 'root', 'TypesMountStatus', omitempty=False),
-        Field('tmp', 'tmp', 'TypesMountStatus', omitempty=False),
-    )
+    ipfs_mount: Nested[TypesMountStatus] = field("IPFSMount", omitempty=False)
+    root: Nested[TypesMountStatus] = field("root", omitempty=False)
+    tmp: Nested[TypesMountStatus] = field("tmp", omitempty=False)

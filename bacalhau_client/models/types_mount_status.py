@@ -1,13 +1,15 @@
 """TypesMountStatus model."""
 
-from bacalhau_client.models.base import Field, Model
+from __future__ import annotations
+
+from typing import Optional
+
+from bacalhau_client.models.base import Model, field
 
 
 class TypesMountStatus(Model):
     """Space on one mount, in bytes."""
 
-    _fields = (
-        Field('all', 'All', 'int', omitempty=False),
-        Field('free', 'Free', 'int', omitempty=False),
-        Field('used', 'Used', 'int', omitempty=False),
-    )
+    all: Optional[int] = field("All", omitempty=False)
+    free: Optional[int] = field("Free", omitempty=False)
+    used: Optional[int] = field("Used", omitempty=False)
