@@ -27,7 +27,7 @@ from bacalhau_client.ipfs.car import CarError
 from bacalhau_client.ipfs.dagpb import (
     DIRECTORY, FILE, HAMT_SHARD, RAW as UNIXFS_RAW, SYMLINK, TYPE_NAMES, decode_node, decode_unixfs,
 )
-from bacalhau_client.ipfs.multiformats import CID, DAG_PB, IDENTITY, RAW
+from bacalhau_client.ipfs.multiformats import CID, DAG_PB, HASH_NAMES, IDENTITY, RAW, SHA2_256
 
 # Folders and file nodes kept in memory for reuse, at most this many bytes; more go to the spool file.
 MEMORY_BUDGET = 8 * 1024 * 1024
@@ -233,8 +233,9 @@ class _Walker:
 def _check_codec(cid: CID, where: str) -> None:
     if cid.codec not in (DAG_PB, RAW):
         raise CarError("%s (%s) uses the codec %s: only dag-pb and raw are supported" % (cid, where, cid.codec_name))
-    if cid.hash_code not in (0x12, IDENTITY):
-        cid.verify(b"")  # raises, naming the hash
+    if cid.hash_code not in (SHA2_256, IDENTITY):
+        raise CarError("%s (%s) uses the hash %s: only sha2-256 and identity are supported"
+                       % (cid, where, HASH_NAMES.get(cid.hash_code, hex(cid.hash_code))))
 
 
 def _link_cid(binary: bytes, parent: CID) -> CID:
