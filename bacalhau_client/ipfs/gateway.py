@@ -132,7 +132,11 @@ def _download_once(rest, url: str, root: CID, dest: Path, deadline: float, progr
         try:
             read_header(stream)
         except CarTruncatedError:
-            raise
+            if response.headers.get("Content-Type") is not None:
+                raise  # a CAR that broke off: downloaded again
+            raise ApiDecodeError(message="the answer from %s is not a CARv1 stream (no Content-Type, and too "
+                                 "short for a CAR header): the gateway must support ?format=car"
+                                 % urlsplit(url).netloc, method="GET", path=urlsplit(url).path) from None
         except CarError as error:
             raise ApiDecodeError(message="the answer from %s is not a CARv1 stream (%s): the gateway must support "
                                  "?format=car" % (urlsplit(url).netloc, error), method="GET",
