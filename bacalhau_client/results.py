@@ -7,7 +7,8 @@ For every published shard result (``/results``), the CID is fetched once from
 a trustless IPFS gateway, verified block by block (:func:`bacalhau_client.ipfs.fetch`),
 into ``raw/<cid>/``; then, shard by shard (in shard index order, then node ID):
 
-- ``per_shard/<index>_node_<first 8 characters of the node ID>/``: a copy of ``raw/<cid>``;
+- ``per_shard/<index>_node_<first 8 characters of the node ID>/``: a copy of ``raw/<cid>`` (the
+  whole node ID when another node's ID starts with the same 8 characters);
 - ``combined_results/``: ``stdout`` and ``stderr`` appended in that order, no ``exitCode``,
   every other file copied unless an earlier shard already put one there (the first one wins),
   and a folder for every output volume of the job even when no shard wrote to it.
@@ -75,9 +76,8 @@ def download_results(client, job_id: str, dest: Union[str, "os.PathLike[str]", N
             (combined / name).mkdir(exist_ok=True)
         for cid in dict.fromkeys(result.data.cid for result in results):
             fetch(cid, work / "raw" / cid, gateway=base, timeout=timeout, configuration=client.configuration)
-        for result in results:
-            shard = work / "per_shard" / ("%d_node_%s" % (result.shard_index or 0,
-                                                          (result.node_id or "")[:SHORT_ID_LENGTH]))
+        for result, name in zip(results, _shard_folder_names(results)):
+            shard = work / "per_shard" / name
             shard.mkdir(parents=True, exist_ok=True)
             _lay_out(work / "raw" / result.data.cid, shard, combined)
         if reuse_empty:
@@ -108,6 +108,19 @@ def serves_car(client) -> bool:
     except ApiException:
         return False
     return (response.getheader("Content-Type") or "").startswith(CAR_MEDIA_TYPE)
+
+
+def _shard_folder_names(results) -> List[str]:
+    """``<index>_node_<first 8 characters of the node ID>`` per result; when two different nodes share
+    those 8 characters, the later one gets its whole node ID, so no shard's files land in another's folder."""
+    names, owners = [], {}
+    for result in results:
+        node_id, index = result.node_id or "", result.shard_index or 0
+        name = "%d_node_%s" % (index, node_id[:SHORT_ID_LENGTH])
+        if owners.setdefault(name, (index, node_id)) != (index, node_id):
+            name = "%d_node_%s" % (index, node_id)
+        names.append(name)
+    return names
 
 
 def _volume_names(job) -> List[str]:
