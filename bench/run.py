@@ -35,6 +35,8 @@ import urllib3  # noqa: E402
 from bacalhau_client import ApiClient, Configuration, JobApi, PublicapiStateRequest  # noqa: E402
 from bacalhau_client.models import Model  # noqa: E402
 
+import figure_results  # noqa: E402  (bench/, the script's folder, is on sys.path)
+
 DEFAULT_FIXTURES = ROOT / "test" / "fixtures"
 CLIENT_ID = "ac13188e93c97a9c2e7cf8e86c7313156a73436036f30da1ececc2ce79f9ea51"
 JOB_ID = "9304c616-291f-41ad-b862-54e133c0149e"
@@ -610,6 +612,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         ("4 signing", lambda: figure_signing(settings, fixtures)),
         ("5 concurrency", lambda: figure_concurrency(settings)),
         ("6 scaling", lambda: figure_scaling(settings, fixtures)),
+        ("8 results", lambda: figure_results.measure(Row, args.quick)),
     ]
     if args.only:
         wanted = set(args.only.split(","))
