@@ -1,4 +1,5 @@
-"""Writing a CAR's tree to disk: every fixture unpacks to its files; tampered or hostile DAGs are refused, naming the CID."""
+"""Writing a CAR's tree to disk: every fixture unpacks to its files; tampered or hostile DAGs are refused,
+naming the CID."""
 
 import hashlib
 import io

@@ -6,8 +6,6 @@ import io
 import os
 import tarfile
 import threading
-import urllib.request
-from pathlib import Path
 
 import pytest
 import urllib3

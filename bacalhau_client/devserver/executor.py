@@ -83,7 +83,7 @@ def call_executor(executor: Executor, spec: ModelSpec, shard_index: int, volumes
 
 
 def executor_result(result: Any) -> Tuple[bytes, bytes, int]:
-    """``(stdout, stderr, exit_code)`` of what an executor returned, the streams as bytes; ``TypeError`` if malformed."""
+    """``(stdout, stderr, exit_code)`` of what an executor returned, streams as bytes; ``TypeError`` if malformed."""
     if isinstance(result, tuple) and len(result) == 3:
         stdout, stderr, exit_code = result
     elif all(hasattr(result, name) for name in ("stdout", "stderr", "exit_code")):
