@@ -206,3 +206,21 @@ def test_a_200_mib_result_downloads_with_bounded_memory(tmp_path):
             if not chunk:
                 break
     assert peak < 16 << 20, "peak %d bytes" % peak
+
+
+def test_a_bad_block_fails_at_once_even_while_the_gateway_is_still_sending(tmp_path):
+    blocks = car_blocks(car_bytes("bacalhau-result"))
+    cid, data = blocks[0]
+    tampered = make_car([cid], [(cid, data + b"!")] + blocks[1:])
+    head = response_bytes(200, tampered, dict(CAR_TYPE, **{"Content-Length": str(len(tampered) + 100000)}))
+    began = time.monotonic()
+    with FaultyServer(stall(head)) as gateway:
+        with pytest.raises(CarError, match="block %s does not match its CID" % cid):
+            fetch(ROOT, tmp_path / "out", gateway=gateway.url, timeout=60, configuration=quick_retries())
+    assert time.monotonic() - began < 8  # not the 10 s read timeout nor the 60 s deadline
+    assert os.listdir(tmp_path) == []
+
+
+def test_a_progress_that_is_not_callable_is_refused(tmp_path):
+    with pytest.raises(ValueError, match="progress: expected a callable"):
+        fetch(ROOT, tmp_path / "out", gateway="http://127.0.0.1:9", progress=5)

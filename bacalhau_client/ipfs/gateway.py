@@ -16,8 +16,10 @@ under the same policy. ``timeout`` bounds the whole download, retries included.
 
 import io
 import os
+import queue
 import shutil
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any, Callable, Optional, Union
@@ -39,6 +41,9 @@ CAR_ACCEPT = CAR_MEDIA_TYPE + "; version=1; order=dfs; dups=n"
 # The Go CLI's --download-timeout-secs default: the most one CID's download may take.
 DEFAULT_TIMEOUT = 300.0
 _READ_BUFFER = 1024 * 1024
+# Blocks received and verified ahead of the one being written (about 2 MiB with kubo's chunks).
+PREFETCH_BLOCKS = 8
+PREFETCH_STOP_SECONDS = 5.0
 
 Progress = Callable[[int, Optional[int]], None]
 
@@ -67,7 +72,8 @@ def fetch(cid: str, dest: Union[str, "os.PathLike[str]"], *, gateway: Optional[s
     it and renamed to ``dest`` only once the whole DAG verified, so a failed or
     refused download leaves ``dest`` as it was (absent). ``timeout`` (seconds,
     default 300) bounds the whole download, retries included; ``progress``,
-    when given, is called as ``progress(bytes received, total or None)``.
+    when given, is called as ``progress(bytes received, total or None)``
+    (from the thread that receives the CAR, not the caller's).
     ``configuration`` gives TLS, proxy, timeouts and retries (default: a
     plain :class:`Configuration`).
 
@@ -142,13 +148,16 @@ def _download_once(rest, url: str, root: CID, dest: Path, deadline: float, progr
                                  "?format=car" % (urlsplit(url).netloc, error), method="GET",
                                  path=urlsplit(url).path) from None
         tree = work / "tree"
+        sections = _Prefetch(read_sections(stream), response)
         try:
-            unpack_car(read_sections(stream), root, tree, work / "spool")
+            unpack_car(iter(sections), root, tree, work / "spool")
             if os.path.lexists(dest):
                 raise ValueError("dest: %s appeared during the download: not overwritten" % dest)
             os.rename(tree, dest)
         except OSError as error:
             raise ValueError("writing %s to %s failed: %s" % (root, dest, error)) from None
+        finally:
+            sections.close()
         finished = True
     finally:
         if not finished:
@@ -180,6 +189,58 @@ def _check_content_type(response, url: str) -> None:
                              % (parts.netloc, params["version"]), method="GET", path=parts.path)
 
 
+class _Prefetch:
+    """Receives and verifies CAR sections in a background thread while the caller writes the previous ones.
+
+    Hashing (in the thread) and writing files (in the caller) both release
+    the GIL, so on two cores they overlap. At most :data:`PREFETCH_BLOCKS`
+    blocks wait in between, so memory stays bounded. The thread's errors are
+    raised in the caller, unchanged; :meth:`close` stops the thread, shutting
+    the connection down if it is still waiting for data.
+    """
+
+    def __init__(self, sections, response):
+        self._queue: "queue.Queue" = queue.Queue(PREFETCH_BLOCKS)
+        self._stopping = threading.Event()
+        self._response = response
+        self._thread = threading.Thread(target=self._receive, args=(sections,), name="bacalhau-car-prefetch",
+                                        daemon=True)
+        self._thread.start()
+
+    def _receive(self, sections) -> None:
+        try:
+            for section in sections:
+                if not self._put((section, None)):
+                    return
+            self._put((None, None))
+        except BaseException as error:  # handed to the caller, which raises it
+            self._put((None, error))
+
+    def _put(self, entry) -> bool:
+        while not self._stopping.is_set():
+            try:
+                self._queue.put(entry, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def __iter__(self):
+        while True:
+            section, error = self._queue.get()
+            if error is not None:
+                raise error
+            if section is None:
+                return
+            yield section
+
+    def close(self) -> None:
+        self._stopping.set()
+        if self._thread.is_alive():
+            getattr(self._response, "shutdown", self._response.close)()  # wakes a read blocked on the socket
+        self._thread.join(PREFETCH_STOP_SECONDS)
+
+
 class _DeadlineReader(io.RawIOBase):
     """The response body as a raw stream that stops at the deadline and reports progress."""
 
@@ -197,7 +258,11 @@ class _DeadlineReader(io.RawIOBase):
     def readinto(self, buffer) -> int:
         if time.monotonic() > self.deadline:
             raise ReadTimeoutError(None, None, "the download's deadline was reached")
-        count = self.response.readinto(buffer)
+        # read1 returns what one socket read gives; read() would wait for the whole buffer, so a bad
+        # block could not be refused until the gateway had sent a megabyte more (urllib3 1.x: read() is already so).
+        data = self.response.read1(len(buffer)) if hasattr(self.response, "read1") else self.response.read(len(buffer))
+        count = len(data)
+        buffer[:count] = data
         self.received += count
         if self.progress is not None and count:
             self.progress(self.received, self.total)
