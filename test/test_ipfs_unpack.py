@@ -3,9 +3,11 @@ naming the CID."""
 
 import hashlib
 import io
+import itertools
 import os
 
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from bacalhau_client.ipfs import CID, CarError, unpack_car
 from bacalhau_client.ipfs.car import read_header, read_sections
@@ -166,3 +168,53 @@ def test_a_block_that_is_not_dag_pb_is_refused(tmp_path):
     garbage = block(b"\x0f\x00")
     with pytest.raises(CarError, match="block %s is not valid dag-pb" % garbage[0]):
         unpack(make_car([garbage[0]], [garbage]), garbage[0], tmp_path / "out")
+
+
+# ------------------------------------------------------------------ round trip, generated trees
+
+NAMES = st.text(alphabet="abcdefghij-_.0123456789ÄéΩ", min_size=1, max_size=12).filter(
+    lambda name: name not in (".", "..") and not name.startswith("."))
+SIZES = st.one_of(st.integers(0, 3000), st.sampled_from([262143, 262144, 262145, 600000]))
+TREES = st.recursive(SIZES, lambda children: st.dictionaries(NAMES, children, max_size=4), max_leaves=8)
+
+
+FILE_NUMBERS = itertools.count()
+
+
+def write_tree(path, tree):
+    """A folder for a dict, else a file of that many bytes (each file's bytes its own, empty ones alike)."""
+    if isinstance(tree, dict):
+        path.mkdir()
+        for name, child in tree.items():
+            write_tree(path / name, child)
+    else:
+        path.write_bytes((b"%d:" % next(FILE_NUMBERS) * (tree // 2 + 1))[:tree])
+
+
+def dfs_car(root: str, blocks: dict) -> bytes:
+    """The CAR a gateway sends for ``root``: blocks depth-first, each once."""
+    from bacalhau_client.ipfs.dagpb import decode_node
+
+    ordered, seen, stack = [], set(), [CID.parse(root)]
+    while stack:
+        cid = stack.pop()
+        if cid in seen:
+            continue
+        seen.add(cid)
+        ordered.append((cid, blocks[str(cid)]))
+        stack.extend(CID.from_bytes(link.cid) for link in reversed(decode_node(blocks[str(cid)])[0]))
+    return make_car([CID.parse(root)], ordered)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(tree=st.dictionaries(NAMES, TREES, max_size=5))
+def test_any_tree_added_then_unpacked_gives_back_its_files(tmp_path_factory, tree):
+    from bacalhau_client.ipfs import unixfs_add
+
+    work = tmp_path_factory.mktemp("tree")
+    write_tree(work / "source", tree)
+    blocks = {}
+    root = unixfs_add(work / "source", lambda cid, data: blocks.__setitem__(str(cid), bytes(data)))
+    dest = unpack(dfs_car(root, blocks), root, work / "copy")
+    assert tree_files(dest) == tree_files(work / "source")
+    assert tree_dirs(dest) == tree_dirs(work / "source")

@@ -310,3 +310,9 @@ def test_gateway_choice_argument_configuration_environment_node_default(monkeypa
     with LocalRequesterNode() as node, Client(node.url, UserKey.generate()) as client:
         monkeypatch.delenv("BACALHAU_IPFS_GATEWAY")
         assert gateway_for(client) == node.gateway_url
+
+
+def test_the_gateway_answers_only_get_and_head(published):
+    node, cid = published
+    response = get("%s/ipfs/%s?format=car" % (node.gateway_url, cid), "POST")
+    assert (response.status, response.headers["Allow"]) == (405, "GET, HEAD")
