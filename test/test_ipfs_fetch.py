@@ -224,3 +224,9 @@ def test_a_bad_block_fails_at_once_even_while_the_gateway_is_still_sending(tmp_p
 def test_a_progress_that_is_not_callable_is_refused(tmp_path):
     with pytest.raises(ValueError, match="progress: expected a callable"):
         fetch(ROOT, tmp_path / "out", gateway="http://127.0.0.1:9", progress=5)
+
+
+def test_a_dest_that_cannot_be_created_is_a_clear_error(tmp_path):
+    (tmp_path / "file").write_text("not a folder")
+    with pytest.raises(ValueError, match="dest: cannot create the folder .*file"):
+        fetch(ROOT, tmp_path / "file" / "out", gateway="http://127.0.0.1:9")

@@ -97,7 +97,10 @@ def fetch(cid: str, dest: Union[str, "os.PathLike[str]"], *, gateway: Optional[s
     base = resolve_gateway(gateway, configuration)
     url = "%s/ipfs/%s?format=car" % (base, cid)
     deadline = time.monotonic() + seconds
-    dest.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ValueError("dest: cannot create the folder %s: %s" % (dest.parent, error.strerror or error)) from None
     rest = RESTClientObject(configuration or Configuration())
     retry = rest.read_only_retries
     if hasattr(retry, "with_deadline"):
@@ -129,7 +132,12 @@ def _download_once(rest, url: str, root: CID, dest: Path, deadline: float, progr
     response = rest.request("GET", url, headers={"Accept": CAR_ACCEPT}, _preload_content=False,
                             _request_timeout=timeout)
     finished = False
-    work = Path(tempfile.mkdtemp(prefix=".%s.partial-" % dest.name, dir=dest.parent))
+    try:
+        work = Path(tempfile.mkdtemp(prefix=".%s.partial-" % dest.name, dir=dest.parent))
+    except OSError as error:
+        response.close()
+        response.release_conn()
+        raise ValueError("dest: cannot write in %s: %s" % (dest.parent, error.strerror or error)) from None
     try:
         _check_content_type(response, url)
         total = response.headers.get("Content-Length")
