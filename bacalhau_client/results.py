@@ -66,8 +66,11 @@ def download_results(client, job_id: str, dest: Union[str, "os.PathLike[str]", N
         raise ValueError("dest: %s already exists and is not an empty folder: nothing was overwritten; "
                          "remove it or choose another folder" % dest)
     base = gateway_for(client, gateway)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=".%s.partial-" % dest.name, dir=dest.parent))
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=".%s.partial-" % dest.name, dir=dest.parent))
+    except OSError as error:
+        raise ValueError("dest: cannot write in %s: %s" % (dest.parent, error.strerror or error)) from None
     try:
         (work / "raw").mkdir()
         combined = work / "combined_results"
@@ -83,6 +86,9 @@ def download_results(client, job_id: str, dest: Union[str, "os.PathLike[str]", N
         if reuse_empty:
             dest.rmdir()
         os.rename(work, dest)
+    except OSError as error:
+        shutil.rmtree(work, ignore_errors=True)
+        raise ValueError("writing the results of job %s to %s failed: %s" % (job_id, dest, error)) from None
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
