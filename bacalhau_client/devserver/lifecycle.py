@@ -125,8 +125,8 @@ class Lifecycle:
         try:
             results = work / "results"
             results.mkdir()
-            volumes = Volumes(_output_folders(spec, results), self._input_folders(spec, work / "inputs"))
             try:
+                volumes = Volumes(_output_folders(spec, results), self._input_folders(spec, work / "inputs"))
                 result = call_executor(self.executor, spec, shard_index, volumes)
                 stdout, stderr, exit_code = executor_result(result)
                 output = run_output(result)
