@@ -14,8 +14,10 @@ subclasses), plus :class:`JobFailed` and ``TimeoutError`` from :meth:`Client.wai
 
 import copy
 import math
-from collections import abc
+import os
 import threading
+from collections import abc
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Dict, Iterable, Iterator, List, NamedTuple, Optional, Tuple, Union
 
 from bacalhau_client.api import HealthApi, JobApi, MiscApi
@@ -298,6 +300,21 @@ class Client:
         return "".join((shard.get("RunOutput") or {}).get("stdout", "")
                        for _, _, shard in iter_shards(self.states(job_id))
                        if shard.get("State") == JobStateType.COMPLETED)
+
+    def download(self, job_id: str, dest: Union[str, "os.PathLike[str]", None] = None, *,
+                 gateway: Optional[str] = None, timeout: Optional[float] = None) -> Path:
+        """Download every shard's results, verified, in the layout of ``bacalhau get``; returns the folder.
+
+        ``dest`` defaults to ``job-<short ID>`` in the current folder and must
+        not exist (or be empty). ``gateway`` is a trustless IPFS gateway's URL
+        (default: ``Configuration.ipfs_gateway``, ``$BACALHAU_IPFS_GATEWAY``,
+        the node itself when it serves ``/ipfs/`` as the local node does, else
+        :data:`bacalhau_client.ipfs.DEFAULT_GATEWAY`). ``timeout`` bounds each
+        CID's download (300 s). See :mod:`bacalhau_client.results`.
+        """
+        from bacalhau_client.results import download_results
+
+        return download_results(self, job_id, dest, gateway=gateway, timeout=timeout)
 
     def _full_id(self, job_id: str) -> str:
         """The full job ID: a short ID is resolved through ``/list``, which is the endpoint that accepts it."""

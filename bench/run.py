@@ -36,6 +36,8 @@ from bacalhau_client import ApiClient, Configuration, JobApi, PublicapiStateRequ
 from bacalhau_client.models import MODEL_REGISTRY, Model, fields  # noqa: E402
 from figure_following import figure_following  # noqa: E402
 
+import figure_results  # noqa: E402  (bench/, the script's folder, is on sys.path)
+
 DEFAULT_FIXTURES = ROOT / "test" / "fixtures"
 CLIENT_ID = "ac13188e93c97a9c2e7cf8e86c7313156a73436036f30da1ececc2ce79f9ea51"
 JOB_ID = "9304c616-291f-41ad-b862-54e133c0149e"
@@ -673,6 +675,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         ("5 concurrency", lambda: figure_concurrency(settings)),
         ("6 scaling", lambda: figure_scaling(settings, fixtures)),
         ("7 following", lambda: [Row(*row) for row in figure_following(args.quick)]),
+        ("8 results", lambda: figure_results.measure(Row, args.quick)),
     ]
     if args.only:
         wanted = set(args.only.split(","))

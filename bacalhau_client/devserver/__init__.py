@@ -7,7 +7,7 @@
 See ``docs/LocalNode.md``. Needs ``cryptography`` (it checks signatures).
 """
 
-from bacalhau_client.devserver.executor import MAX_OUTPUT_BYTES, echo_executor, noop_executor
+from bacalhau_client.devserver.executor import MAX_OUTPUT_BYTES, Volumes, echo_executor, noop_executor
 from bacalhau_client.devserver.node import LocalRequesterNode
 
-__all__ = ["LocalRequesterNode", "MAX_OUTPUT_BYTES", "echo_executor", "noop_executor"]
+__all__ = ["LocalRequesterNode", "MAX_OUTPUT_BYTES", "Volumes", "echo_executor", "noop_executor"]

@@ -16,7 +16,7 @@ from typing import Any, Dict, List, NamedTuple, Optional
 from bacalhau_client._go import marshal as encode_value, sorted_map
 from bacalhau_client.canonical import encode_model
 from bacalhau_client.devserver.decoding import decode_request, go_base64_text
-from bacalhau_client.devserver.ids import fake_cid
+from bacalhau_client.devserver.publisher import publish_context
 from bacalhau_client.devserver.record import JobRecord
 from bacalhau_client.models.timestamp import Timestamp
 
@@ -113,20 +113,38 @@ def submit(node, body: bytes) -> Answer:
         validate_job(payload, first_only=True)
     except ValueError as error:
         raise refuse(str(error)) from None
-    job = _stored_job(node, payload)
+    context_cid = _pinned_context(node, payload.get("Context"))
+    job = _stored_job(node, payload, context_cid)
     node.accept_job(job)
     return json_answer('{"job":%s}' % encode_model("ModelJob", job))  # as stored: no state yet
 
 
-def _stored_job(node, payload: Dict[str, Any]) -> Dict[str, Any]:
+def _pinned_context(node, context: Any) -> Optional[str]:
+    """The CID of a payload's ``Context`` once unpacked and published, as the Go node pins it to IPFS.
+
+    Refused after the signature and job checks, as Go refuses it: a 500
+    carrying the base64, gzip, tar or path error.
+    """
+    if not context:
+        return None
+    if not isinstance(context, str):
+        raise RequestError(envelope_answer(400, UNKNOWN_ERROR_CODE,
+                                           "json: cannot unmarshal %s into Go struct field JobCreatePayload.Context "
+                                           "of type string" % type(context).__name__))
+    try:
+        return publish_context(node.blocks, context)
+    except ValueError as error:
+        raise RequestError(envelope_answer(500, UNKNOWN_ERROR_CODE, str(error))) from None
+
+
+def _stored_job(node, payload: Dict[str, Any], context_cid: Optional[str] = None) -> Dict[str, Any]:
     """The job the node stores for a verified payload (§6)."""
     submitted = payload.get("Job") or {}
     spec = dict(submitted.get("Spec") or {})
     if not spec.get("Timeout") or spec["Timeout"] <= 0:
         spec["Timeout"] = DEFAULT_TIMEOUT_SECONDS
-    if payload.get("Context"):
-        context = {"StorageSource": "IPFS", "CID": fake_cid("context", payload["Context"]),
-                   "path": CONTEXT_MOUNT_PATH}
+    if context_cid:
+        context = {"StorageSource": "IPFS", "CID": context_cid, "path": CONTEXT_MOUNT_PATH}
         spec["Contexts"] = list(spec.get("Contexts") or []) + [context]
     return {
         "APIVersion": submitted.get("APIVersion", ""),

@@ -5,7 +5,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Callable, Dict, Optional, Set, Tuple
 
-from bacalhau_client.devserver import endpoints, websocket
+from bacalhau_client.devserver import endpoints, gateway, websocket
 from bacalhau_client.devserver.endpoints import Answer, RequestError, error_answer
 
 Endpoint = Callable[[object, bytes], Answer]
@@ -102,6 +102,9 @@ class NodeRequestHandler(BaseHTTPRequestHandler):
                 self._discard_body()
                 self._write(*refused)
             return None
+        if path.startswith(gateway.PATH_PREFIX):
+            self._discard_body()
+            return gateway.serve(self, self.server.node.blocks)
         route = ROUTES.get(path)
         if route is None:
             self._discard_body()
@@ -123,6 +126,11 @@ class NodeRequestHandler(BaseHTTPRequestHandler):
         self._write(answer)
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _serve
+
+    def do_HEAD(self) -> None:
+        if self.path.startswith(gateway.PATH_PREFIX):
+            return self._serve()
+        self.send_error(501, "Unsupported method ('HEAD')")
 
     def _read_body(self):
         """The request body, or ``None`` after refusing one that is too large or unreadable."""

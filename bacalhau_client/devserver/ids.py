@@ -8,21 +8,11 @@ shape (so code that parses or shortens them works) and to be deterministic
 import hashlib
 from typing import List
 
-_BASE58_ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+from bacalhau_client.ipfs.multiformats import base58_encode as base58
+
 # A CIDv0 is base58 of a sha2-256 multihash: 0x12 (sha2-256), 0x20 (32 bytes), the digest.
 _MULTIHASH_SHA256_PREFIX = b"\x12\x20"
 _CID_LENGTH = 46
-
-
-def base58(data: bytes) -> str:
-    """Bitcoin-alphabet base58, as IPFS writes CIDv0s and peer IDs."""
-    number = int.from_bytes(data, "big")
-    digits = []
-    while number:
-        number, remainder = divmod(number, 58)
-        digits.append(_BASE58_ALPHABET[remainder])
-    leading_zeros = len(data) - len(data.lstrip(b"\0"))
-    return "1" * leading_zeros + "".join(reversed(digits))
 
 
 def fake_cid(*parts: object) -> str:

@@ -9,6 +9,7 @@ from bacalhau_client.devserver.executor import Executor, noop_executor
 from bacalhau_client.devserver.http_handler import NodeHTTPServer
 from bacalhau_client.devserver.ids import compute_node_ids, fake_peer_id
 from bacalhau_client.devserver.lifecycle import Lifecycle
+from bacalhau_client.devserver.publisher import BlockStore
 from bacalhau_client.devserver.record import JobRecord
 from bacalhau_client.devserver.store import JobStore
 from bacalhau_client.models import ModelJob
@@ -62,6 +63,7 @@ class LocalRequesterNode:
         self.compute_node_ids: List[str] = compute_node_ids(compute_nodes)
         self.started_at = Timestamp.now()
         self.store = JobStore()
+        self.blocks: Optional[BlockStore] = None  # results and contexts, while the node runs
         self._requested_port = port
         self._server: Optional[NodeHTTPServer] = None
         self._serve_thread: Optional[threading.Thread] = None
@@ -81,6 +83,11 @@ class LocalRequesterNode:
         host = self.host if ":" not in self.host else "[%s]" % self.host
         return "http://%s:%d" % (host, self.port)
 
+    @property
+    def gateway_url(self) -> str:
+        """The base URL of the node's trustless IPFS gateway (``GET /ipfs/{cid}?format=car``): the node itself."""
+        return self.url
+
     def _running_server(self) -> NodeHTTPServer:
         if self._server is None:
             raise RuntimeError("the local node is not running: call start() or use it in a with block")
@@ -91,6 +98,7 @@ class LocalRequesterNode:
         if self._server is not None:
             raise RuntimeError("the local node is already running at %s" % self.url)
         self._stopping.clear()
+        self.blocks = BlockStore()
         self._server = NodeHTTPServer((self.host, self._requested_port), self, self.max_body_bytes)
         self._serve_thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
                                               name="bacalhau-local-node-http", daemon=True)
@@ -112,6 +120,7 @@ class LocalRequesterNode:
             job_threads, self._job_threads = self._job_threads, []
         for thread in job_threads:
             thread.join(STOP_TIMEOUT)
+        self.blocks.close()
         self._server = None
         self._serve_thread = None
 
@@ -165,7 +174,8 @@ class LocalRequesterNode:
                         JobExecutionPlan=job["ExecutionPlan"], Deal=job["Deal"])
             lifecycle = Lifecycle(record, lock=self.store.lock, stopping=self._stopping,
                                   step_delay=self.step_delay, requester_id=self.node_id,
-                                  compute_ids=self.compute_node_ids, executor=self.executor, log=self.store.log)
+                                  compute_ids=self.compute_node_ids, executor=self.executor, log=self.store.log,
+                                  blocks=self.blocks)
             thread = threading.Thread(target=lifecycle.run, name="bacalhau-local-job-%s" % record.job_id[:8],
                                       daemon=True)
             self._job_threads = [item for item in self._job_threads if item.is_alive()] + [thread]
