@@ -193,10 +193,10 @@ def events(node, body: bytes) -> Answer:
 
 
 def local_events(node, body: bytes) -> Answer:
-    """``POST /local_events``: what this node decided about the job (``null`` before anything)."""
+    """``POST /local_events``: what this node decided about the job (``[]`` before anything, as Go's store)."""
     with node.store.lock:
         record = _job_record(node, body, LOCAL_EVENTS_REQUEST)
-        return _list_answer("localEvents", "ModelJobLocalEvent", record.local_events, null_when_empty=True)
+        return _list_answer("localEvents", "ModelJobLocalEvent", record.local_events)
 
 
 def results(node, body: bytes) -> Answer:
@@ -206,10 +206,8 @@ def results(node, body: bytes) -> Answer:
         return _list_answer("results", "ModelPublishedResult", record.results)
 
 
-def _list_answer(key: str, class_name: str, items: List[Dict[str, Any]], null_when_empty: bool = False) -> Answer:
-    """``{"<key>":[...]}``, each item written as Go writes ``class_name`` (a nil Go slice as ``null``)."""
-    if not items and null_when_empty:
-        return json_answer('{"%s":null}' % key)
+def _list_answer(key: str, class_name: str, items: List[Dict[str, Any]]) -> Answer:
+    """``{"<key>":[...]}``, each item written as Go writes ``class_name``."""
     return json_answer('{"%s":[%s]}' % (key, ",".join(encode_model(class_name, item) for item in items)))
 
 
