@@ -119,6 +119,18 @@ def submit(node, body: bytes) -> Answer:
     return json_answer('{"job":%s}' % encode_model("ModelJob", job))  # as stored: no state yet
 
 
+def body_error(endpoint, message: str) -> Answer:
+    """What ``endpoint`` answers when its body cannot be read (too large, bad chunks, too slow).
+
+    Go's handlers get the body reader's error from their JSON decoder and
+    report it as any decoding error: ``/submit`` in its JSON envelope, the
+    others as a bare line, both with 400.
+    """
+    if endpoint is submit:
+        return envelope_answer(400, UNKNOWN_ERROR_CODE, message)
+    return error_answer(400, message)
+
+
 def _stored_job(node, payload: Dict[str, Any]) -> Dict[str, Any]:
     """The job the node stores for a verified payload (§6)."""
     submitted = payload.get("Job") or {}
