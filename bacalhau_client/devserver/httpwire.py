@@ -225,9 +225,8 @@ def response_head(status: int, headers: Iterable[Tuple[str, str]]) -> bytes:
 
 
 def connection_header(request: Request, close: bool) -> Dict[str, str]:
-    """The ``Connection`` header Go adds: ``close`` when closing, ``keep-alive`` for a kept HTTP/1.0 client."""
-    if close:
-        return {"Connection": "close"}
+    """The ``Connection`` header Go adds: ``close`` to an HTTP/1.1 client being closed, ``keep-alive`` to a
+    kept HTTP/1.0 one (an HTTP/1.0 client expects the close anyway)."""
     if request.version == "HTTP/1.0":
-        return {"Connection": "keep-alive"}
-    return {}
+        return {} if close else {"Connection": "keep-alive"}
+    return {"Connection": "close"} if close else {}
