@@ -185,15 +185,18 @@ class ConnectionServer:
             elif key.data == "wake":
                 _drain(self._wake_reader)
             else:
-                connection = key.data
-                try:
-                    self._on_readable(connection)
-                except Exception as error:  # never let one connection end the loop
-                    self._log("connection %s: %r" % (connection.peer, error))
-                    self._close(connection)
+                self._guarded(key.data, self._on_readable)
         self._take_returned()
         self._expire()
         self._resume_accepting()
+
+    def _guarded(self, connection: Connection, step: Callable[[Connection], None]) -> None:
+        """Run one step for one connection; a failure closes that connection, never the loop."""
+        try:
+            step(connection)
+        except Exception as error:
+            self._log("connection %s: %r" % (connection.peer, error))
+            self._close(connection)
 
     def _select_timeout(self) -> Optional[float]:
         now = time.monotonic()
@@ -359,20 +362,16 @@ class ConnectionServer:
         for connection, close in returned:
             if close is TAKEN or connection.sock.fileno() < 0:
                 self._forget(connection)
-                continue
-            try:
-                connection.sock.setblocking(False)
-                self._selector.register(connection.sock, selectors.EVENT_READ, connection)
-            except (OSError, ValueError):
-                self._close(connection)
-                continue
-            if close:
-                self._begin_close(connection)
-                continue
-            connection.phase = IDLE
-            connection.request = connection.route = None
-            self._set_deadline(connection, self.settings.idle_timeout)
-            self._advance(connection)  # a pipelined request may be buffered already
+            else:
+                self._guarded(connection, self._begin_close if close else self._await_next_request)
+
+    def _await_next_request(self, connection: Connection) -> None:
+        connection.sock.setblocking(False)
+        self._selector.register(connection.sock, selectors.EVENT_READ, connection)
+        connection.phase = IDLE
+        connection.request = connection.route = None
+        self._set_deadline(connection, self.settings.idle_timeout)
+        self._advance(connection)  # a pipelined request may be buffered already
 
     # --- timeouts and closing ------------------------------------------------------------------
 
@@ -389,13 +388,19 @@ class ConnectionServer:
             if connection is None or connection.deadline_entry != entry:
                 continue  # a deadline since replaced, or a connection since closed
             if connection.phase == BODY:
-                address = connection.sock.getsockname()
-                message = "read tcp %s:%d->%s: i/o timeout" % (address[0], address[1], connection.peer)
-                self._body_failed(connection, message)
+                self._guarded(connection, self._body_timed_out)
             else:
                 self._close(connection)  # idle, slow headers, or done draining: Go closes without a word
 
+    def _body_timed_out(self, connection: Connection) -> None:
+        address = connection.sock.getsockname()
+        self._body_failed(connection, "read tcp %s:%d->%s: i/o timeout" % (address[0], address[1], connection.peer))
+
     def _begin_close(self, connection: Connection) -> None:
+        """Shut our side, then drain what the client still sends for a moment before closing."""
+        if connection.phase == BUSY:  # given back by a worker: listen again, to drain
+            connection.sock.setblocking(False)
+            self._selector.register(connection.sock, selectors.EVENT_READ, connection)
         connection.phase = CLOSING
         connection.buffer.clear()
         try:
