@@ -516,6 +516,22 @@ def test_a_route_can_take_the_connection_over_and_no_timeout_applies():
     released[0].close()
 
 
+def test_a_client_that_never_reads_holds_a_handler_thread_only_for_the_write_timeout(monkeypatch):
+    def flood(exchange):
+        exchange.stream(200, {"Content-Type": "application/octet-stream"}, (b"x" * 65536 for _ in range(4096)))
+
+    monkeypatch.setitem(ROUTES, "/flood", Route(flood))
+    with LocalRequesterNode(step_delay=SLOW, max_handler_threads=1, write_timeout=0.3) as node:
+        with connect(node) as stuck:
+            stuck.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            stuck.sendall(request_bytes("GET", "/flood"))
+            time.sleep(0.2)  # the only handler thread is now blocked writing to a client that does not read
+            started = time.monotonic()
+            response, _ = raw_exchange(node, request_bytes("GET", "/livez", headers={"Connection": "close"}))
+            assert response.body == b"OK" and time.monotonic() - started < 5.0
+        assert "/flood" in node.store.log_text()
+
+
 def test_a_route_that_fails_still_answers_500_and_the_node_keeps_serving(node, monkeypatch):
     def broken(exchange):
         raise KeyError("boom")
