@@ -29,6 +29,7 @@ LINGER_SECONDS = 1.0
 # How long accepting pauses when the process is out of file descriptors.
 ACCEPT_PAUSE_SECONDS = 0.1
 ACCEPTS_PER_WAKE = 256
+LOOP_ERROR_PAUSE_SECONDS = 0.05
 RECEIVE_BYTES = 1 << 16
 STOP_JOIN_SECONDS = 10.0
 
@@ -128,10 +129,11 @@ class ConnectionServer:
             if self._stopped:
                 return
             self._stopped = True
-            workers = list(self._workers)
-            taken_over = list(self._taken_over)
         self._wake()
         self._thread.join(STOP_JOIN_SECONDS)
+        with self._lock:  # the loop, which starts workers, has ended: every queued request has one
+            workers = list(self._workers)
+            taken_over = list(self._taken_over)
         for _ in workers:
             self._work.put(None)
         for sock in taken_over:
@@ -139,11 +141,6 @@ class ConnectionServer:
         for worker in workers:
             worker.join(STOP_JOIN_SECONDS)
         self._wake_writer.close()
-
-    @property
-    def stopped(self) -> bool:
-        """Whether :meth:`stop` was called."""
-        return self._stopped
 
     def give_back(self, connection: Connection, close: bool) -> None:
         """Called by a worker when it has answered: the loop waits for the next request or closes."""
@@ -174,7 +171,11 @@ class ConnectionServer:
     def _run(self) -> None:
         try:
             while not self._stopped:
-                self._serve_once()
+                try:
+                    self._serve_once()
+                except Exception as error:  # a bug must not end the loop (nor print from its thread)
+                    self._log("server loop: %r" % (error,))
+                    time.sleep(LOOP_ERROR_PAUSE_SECONDS)  # a repeating failure must not spin a core
         finally:
             self._close_all()
 
@@ -211,6 +212,12 @@ class ConnectionServer:
         self._selector.close()
         self._listener.close()
         self._wake_reader.close()
+        with self._lock:  # given back before the stop: from now on workers close what they give back
+            returned, self._returned = self._returned, []
+        for connection, close in returned:
+            self._connections.pop(id(connection), None)
+            if close is not TAKEN:
+                connection.sock.close()
         for connection in list(self._connections.values()):
             if connection.phase == BUSY:
                 _shutdown(connection.sock)  # wakes the worker writing to it; the worker closes it
