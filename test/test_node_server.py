@@ -387,6 +387,8 @@ def test_head_answers_the_headers_alone_with_the_length_a_get_would_have(node):
 def test_an_unknown_method_reaches_the_handler_as_in_go_s_mux(node):
     response, _ = raw_exchange(node, request_bytes("BREW", "/livez", headers={"Connection": "close"}))
     assert (response.status, response.body) == (200, b"OK")
+    response, _ = raw_exchange(node, request_bytes("CONNECT", "example.com:443", headers={"Connection": "close"}))
+    assert (response.status, response.body) == (404, b"404 page not found\n")  # an authority is no path
     response, _ = raw_exchange(node, request_bytes("DELETE", "/list", b"{}", {"Content-Length": "2",
                                                                               "Connection": "close"}))
     assert (response.status, response.json()) == (200, {"jobs": []})

@@ -89,7 +89,7 @@ def parse_head(raw: bytes) -> Request:
         raise go_error(400)  # malformed HTTP version
     if not _TOKEN.match(method):
         raise go_error(400)  # invalid method
-    path, query = _split_target(target)
+    path, query = ("", "") if method == "CONNECT" and not target.startswith("/") else _split_target(target)
     headers = _parse_headers(lines[1:])
     names = [name.lower() for name, _ in headers]
     if version == "HTTP/1.1" and names.count("host") != 1:
