@@ -563,3 +563,29 @@ def test_the_list_endpoint_still_serves_sdk_clients_after_the_attacks(node, keys
         assert api.list(PublicapiListRequest(return_all=True)).jobs == []
     finally:
         api.api_client.close()
+
+
+# --- anything a client sends ---------------------------------------------------------------------
+
+PIECES = [b"GET ", b"POST ", b"HEAD ", b"/list", b"/livez", b"/submit", b"*", b" HTTP/1.1", b" HTTP/1.0", b"\r\n",
+          b"\n", b"Host: a", b"Content-Length: ", b"Transfer-Encoding: chunked", b"Expect: 100-continue",
+          b"Connection: close", b"0", b"5", b"-1", b"ff", b"{}", b'{"id":"x"}', b"[", b":", b" ", b";", b"\x00"]
+
+
+def test_whatever_a_client_sends_is_answered_or_closed_and_never_breaks_the_node():
+    from hypothesis import HealthCheck, given, settings, strategies as st
+
+    with LocalRequesterNode(step_delay=SLOW) as node:
+        @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+        @given(st.lists(st.sampled_from(PIECES) | st.binary(max_size=8), max_size=30))
+        def send(pieces):
+            with connect(node) as sock:
+                sock.sendall(b"".join(pieces))
+                sock.shutdown(socket.SHUT_WR)
+                answer = read_to_close(sock)
+            assert answer == b"" or answer.startswith(b"HTTP/1.1 ")
+
+        send()
+        assert raw_exchange(node, request_bytes("GET", "/livez", headers={"Connection": "close"}))[0].body == b"OK"
+        log = node.store.log_text()
+        assert "connection 127.0.0.1" not in log and "server loop" not in log and " failed: " not in log, log
