@@ -15,6 +15,7 @@ import urllib3
 
 from bacalhau_client import ApiClient, Client, Configuration, JobApi, PublicapiListRequest
 from bacalhau_client.devserver import LocalRequesterNode
+from bacalhau_client.devserver.endpoints import Answer
 from bacalhau_client.devserver.http_handler import ROUTES, Route
 from bacalhau_client.jobs import docker_job
 from bacalhau_client.signing import UserKey, sign_submit_request
@@ -392,6 +393,25 @@ def test_an_unknown_method_reaches_the_handler_as_in_go_s_mux(node):
     response, _ = raw_exchange(node, request_bytes("DELETE", "/list", b"{}", {"Content-Length": "2",
                                                                               "Connection": "close"}))
     assert (response.status, response.json()) == (200, {"jobs": []})
+
+
+@pytest.mark.parametrize("method, path, location, body", [
+    ("GET", "//list", "/list", b'<a href="/list">Moved Permanently</a>.\n\n'),
+    ("POST", "/a/../submit?x=1&y", "/submit?x=1&y", b""),
+    ("GET", "/./livez/", "/livez/", b'<a href="/livez/">Moved Permanently</a>.\n\n'),
+])
+def test_unclean_paths_are_redirected_as_go_s_mux_does(node, method, path, location, body):
+    response, _ = raw_exchange(node, request_bytes(method, path, headers={"Connection": "close"}))
+    assert (response.status, response.headers["location"], response.body) == (301, location, body)
+    assert ("content-type" in response.headers) == (method == "GET")
+
+
+def test_a_subtree_root_without_its_slash_is_redirected_to_it(node, monkeypatch):
+    monkeypatch.setitem(ROUTES, "/tree/", Route(lambda exchange: exchange.send(Answer(200, "text/plain", b"leaf"))))
+    response, _ = raw_exchange(node, request_bytes("GET", "/tree?q=1", headers={"Connection": "close"}))
+    assert (response.status, response.headers["location"]) == (301, "/tree/?q=1")
+    response, _ = raw_exchange(node, request_bytes("GET", "/tree/a/b", headers={"Connection": "close"}))
+    assert (response.status, response.body) == (200, b"leaf")
 
 
 def test_deep_nesting_is_answered_never_dropped(node, capfd):

@@ -17,8 +17,10 @@ Routes run on the server's bounded pool of handler threads (see
 it to its own thread and return.
 """
 
+import posixpath
 import socket
 from typing import Callable, Dict, Iterable, NamedTuple, Optional, Tuple
+from urllib.parse import quote
 
 from bacalhau_client.devserver import endpoints
 from bacalhau_client.devserver.endpoints import TEXT_TYPE, Answer, RequestError, error_answer
@@ -87,10 +89,49 @@ def find_route(path: str) -> Route:
     return ROUTES[max(subtrees, key=len)] if subtrees else NOT_FOUND
 
 
+def route_for(request: Request) -> Route:
+    """The route for a request, as Go's ``ServeMux`` picks it: unclean paths and subtree roots are redirected."""
+    if not request.path:
+        return NOT_FOUND  # CONNECT to an authority: no path to match
+    cleaned = clean_path(request.path)
+    if cleaned == request.path and cleaned not in ROUTES and cleaned + "/" in ROUTES:
+        cleaned += "/"  # "/tree" when only the subtree "/tree/" is registered
+    if cleaned != request.path:
+        return _redirect(quote(cleaned, safe="/:@!$&'()*+,;=-._~") + ("?" + request.query if request.query else ""))
+    return find_route(request.path)
+
+
+def clean_path(path: str) -> str:
+    """Go's ``cleanPath``: rooted, no ``.``, ``..`` or doubled slashes, the trailing slash kept."""
+    cleaned = "/" + posixpath.normpath("/" + path).lstrip("/")  # normpath keeps a leading "//"; Go does not
+    if path.endswith("/") and cleaned != "/":
+        cleaned += "/"
+    return cleaned
+
+
+def _redirect(location: str) -> Route:
+    """Go's ``http.Redirect`` with 301: an HTML link for ``GET``, the type alone for ``HEAD``, else nothing."""
+
+    def handle(exchange: "Exchange") -> None:
+        method = exchange.request.method
+        body = '<a href="%s">Moved Permanently</a>.\n\n' % _go_html_escape(location) if method == "GET" else ""
+        content_type = "text/html; charset=utf-8" if method in ("GET", "HEAD") else ""
+        exchange.send(Answer(301, content_type, body.encode("utf-8")), {"Location": location})
+
+    return Route(handle)
+
+
+def _go_html_escape(text: str) -> str:
+    """Go's ``htmlEscape`` (``&<>"'``, quotes as numeric references)."""
+    for plain, escaped in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&#34;"), ("'", "&#39;")):
+        text = text.replace(plain, escaped)
+    return text
+
+
 def render(request: Request, answer: Answer, headers: Optional[Dict[str, str]] = None,
            close: bool = False) -> bytes:
     """A whole answer's bytes, headers as Go's ``http.Error``/``json.Encoder`` answers carry them."""
-    fields = [("Content-Type", answer.content_type)]
+    fields = [("Content-Type", answer.content_type)] if answer.content_type else []
     if answer.status >= 400:
         fields.append(("X-Content-Type-Options", "nosniff"))  # as Go's http.Error sends
     fields.extend((headers or {}).items())
@@ -203,7 +244,7 @@ class NodeHTTPServer:
 
     @staticmethod
     def _resolve(request: Request):
-        route = find_route(request.path)
+        route = route_for(request)
         if route.body_error is None:
             return route, None
         return route, lambda head, message: render(head, route.body_error(message), close=True)
