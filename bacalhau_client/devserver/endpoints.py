@@ -137,6 +137,18 @@ def _pinned_context(node, context: Any) -> Optional[str]:
         raise RequestError(envelope_answer(500, UNKNOWN_ERROR_CODE, str(error))) from None
 
 
+def body_error(endpoint, message: str) -> Answer:
+    """What ``endpoint`` answers when its body cannot be read (too large, bad chunks, too slow).
+
+    Go's handlers get the body reader's error from their JSON decoder and
+    report it as any decoding error: ``/submit`` in its JSON envelope, the
+    others as a bare line, both with 400.
+    """
+    if endpoint is submit:
+        return envelope_answer(400, UNKNOWN_ERROR_CODE, message)
+    return error_answer(400, message)
+
+
 def _stored_job(node, payload: Dict[str, Any], context_cid: Optional[str] = None) -> Dict[str, Any]:
     """The job the node stores for a verified payload (§6)."""
     submitted = payload.get("Job") or {}
@@ -211,11 +223,11 @@ def events(node, body: bytes) -> Answer:
 
 
 def local_events(node, body: bytes) -> Answer:
-    """``POST /local_events``: what this node decided about the job (``null`` before anything)."""
+    """``POST /local_events``: what this node decided about the job (``[]`` before anything, as Go's store)."""
     job_id = _decode(body, "PublicapiLocalEventsRequest")["job_id"]
     with node.store.lock:
         record = _job_record(node, job_id)
-        return _list_answer("localEvents", "ModelJobLocalEvent", record.local_events, null_when_empty=True)
+        return _list_answer("localEvents", "ModelJobLocalEvent", record.local_events)
 
 
 def results(node, body: bytes) -> Answer:
@@ -226,10 +238,8 @@ def results(node, body: bytes) -> Answer:
         return _list_answer("results", "ModelPublishedResult", record.results)
 
 
-def _list_answer(key: str, class_name: str, items: List[Dict[str, Any]], null_when_empty: bool = False) -> Answer:
-    """``{"<key>":[...]}``, each item written as Go writes ``class_name`` (a nil Go slice as ``null``)."""
-    if not items and null_when_empty:
-        return json_answer('{"%s":null}' % key)
+def _list_answer(key: str, class_name: str, items: List[Dict[str, Any]]) -> Answer:
+    """``{"<key>":[...]}``, each item written as Go writes ``class_name``."""
     return json_answer('{"%s":[%s]}' % (key, ",".join(encode_model(class_name, item) for item in items)))
 
 

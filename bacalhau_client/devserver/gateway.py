@@ -10,8 +10,9 @@ It serves every block the node holds (published results, pinned contexts):
 """
 
 from typing import List, Optional, Tuple
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
 
+from bacalhau_client.devserver.endpoints import TEXT_TYPE, Answer
 from bacalhau_client.ipfs import CID, encode_header
 from bacalhau_client.ipfs.multiformats import encode_varint
 
@@ -19,39 +20,40 @@ PATH_PREFIX = "/ipfs/"
 CAR_TYPE = "application/vnd.ipld.car"
 RAW_TYPE = "application/vnd.ipld.raw"
 CAR_CONTENT_TYPE = CAR_TYPE + "; version=1; order=dfs; dups=n"
-TEXT_TYPE = "text/plain; charset=utf-8"
 
 
-def serve(handler, store) -> None:
-    """Answer one ``/ipfs/`` request on ``handler`` (a :class:`BaseHTTPRequestHandler`) from ``store``."""
-    parts = urlsplit(handler.path)
-    text = parts.path[len(PATH_PREFIX):]
-    if handler.command not in ("GET", "HEAD"):
-        return _error(handler, 405, "method not allowed: the gateway answers GET and HEAD", {"Allow": "GET, HEAD"})
+def serve(exchange) -> None:
+    """Answer one ``/ipfs/`` request from the blocks the node holds (a route of the node's HTTP server)."""
+    request = exchange.request
+    store = exchange.node.blocks
+    text = request.path[len(PATH_PREFIX):]
+    if request.method not in ("GET", "HEAD"):
+        return _error(exchange, 405, "method not allowed: the gateway answers GET and HEAD", {"Allow": "GET, HEAD"})
     if "/" in text.rstrip("/"):
-        return _error(handler, 400, "paths below a CID are not served: ask for the CID itself")
+        return _error(exchange, 400, "paths below a CID are not served: ask for the CID itself")
     try:
         cid = CID.parse(text.rstrip("/"))
     except ValueError as error:
-        return _error(handler, 400, "invalid CID: %s" % error)
-    wanted = _wanted_format(parse_qs(parts.query).get("format", [""])[0], handler.headers.get("Accept", ""))
+        return _error(exchange, 400, "invalid CID: %s" % error)
+    wanted = _wanted_format(parse_qs(request.query).get("format", [""])[0], request.header("Accept") or "")
     if wanted is None:
-        return _error(handler, 406, "this gateway serves only %s (?format=car) and %s (?format=raw)"
+        return _error(exchange, 406, "this gateway serves only %s (?format=car) and %s (?format=raw)"
                       % (CAR_TYPE, RAW_TYPE))
     if store.size(cid) is None:
-        return _error(handler, 404, "block %s not found" % cid)
+        return _error(exchange, 404, "block %s not found" % cid)
     if wanted == "raw":
         block = store.get(cid)
-        return _send(handler, 200, RAW_TYPE, [block], len(block), {
-            "Content-Disposition": 'attachment; filename="%s.bin"' % cid})
+        return exchange.stream(200, {"Content-Type": RAW_TYPE,
+                                     "Content-Disposition": 'attachment; filename="%s.bin"' % cid}, [block], len(block))
     try:
         plan = _car_plan(store, cid)
     except KeyError as missing:
-        return _error(handler, 404, "block %s of %s not found" % (missing.args[0], cid))
+        return _error(exchange, 404, "block %s of %s not found" % (missing.args[0], cid))
     header = encode_header([cid])
     length = len(header) + sum(len(prefix) + size for _, prefix, size in plan)
-    _send(handler, 200, CAR_CONTENT_TYPE, _car_body(store, header, plan), length, {
-        "Content-Disposition": 'attachment; filename="%s.car"' % cid, "X-Content-Type-Options": "nosniff"})
+    exchange.stream(200, {"Content-Type": CAR_CONTENT_TYPE, "X-Content-Type-Options": "nosniff",
+                          "Content-Disposition": 'attachment; filename="%s.car"' % cid},
+                    _car_body(store, header, plan), length)
 
 
 def _wanted_format(query_format: str, accept: str) -> Optional[str]:
@@ -85,21 +87,5 @@ def _car_body(store, header: bytes, plan):
         yield store.get(cid)
 
 
-def _send(handler, status: int, content_type: str, body, length: int, headers: dict) -> None:
-    handler.send_response(status)
-    handler.send_header("Content-Type", content_type)
-    handler.send_header("Content-Length", str(length))
-    for name, value in headers.items():
-        handler.send_header(name, value)
-    if handler.close_connection:
-        handler.send_header("Connection", "close")
-    handler.end_headers()
-    if handler.command == "HEAD":
-        return
-    for part in body:
-        handler.wfile.write(part)
-
-
-def _error(handler, status: int, line: str, headers: Optional[dict] = None) -> None:
-    body = (line + "\n").encode("utf-8")
-    _send(handler, status, TEXT_TYPE, [body], len(body), dict(headers or {}, **{"X-Content-Type-Options": "nosniff"}))
+def _error(exchange, status: int, line: str, headers: Optional[dict] = None) -> None:
+    exchange.send(Answer(status, TEXT_TYPE, (line + "\n").encode("utf-8")), headers)

@@ -1,168 +1,283 @@
-"""The local node's HTTP side: routes, methods, body limit, and connections it can close on stop."""
+"""The local node's HTTP side: the route table, and the :class:`Exchange` a route answers through.
 
+A route is a function of one :class:`Exchange`: it reads ``exchange.request``
+and ``exchange.body`` (already read whole, within ``max_body_bytes``), then
+answers once, in one of three ways:
+
+- ``exchange.send(answer)``: a whole :class:`~.endpoints.Answer`;
+- ``exchange.stream(status, headers, chunks)``: a body written as it is
+  produced (``Content-Length`` when given, else chunked), each write bounded
+  by ``exchange.write_timeout`` (a route may set it to ``None`` to lift it);
+- ``exchange.take_over()``: the route takes the socket for itself (a protocol
+  upgrade); the server no longer reads it, times it out or answers on it, and
+  only shuts it down when the node stops.
+
+Routes run on the server's bounded pool of handler threads (see
+:mod:`.server`), so a route that takes over a connection for long must hand
+it to its own thread and return.
+"""
+
+import posixpath
 import socket
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Callable, Dict, Optional, Set, Tuple
+from typing import Callable, Dict, Iterable, NamedTuple, Optional, Tuple
+from urllib.parse import quote
 
 from bacalhau_client.devserver import endpoints, gateway, websocket
-from bacalhau_client.devserver.endpoints import Answer, RequestError, error_answer
+from bacalhau_client.devserver.endpoints import TEXT_TYPE, Answer, RequestError, error_answer
+from bacalhau_client.devserver.httpwire import Request, connection_header, response_head
+from bacalhau_client.devserver.server import Connection, ConnectionServer, ServerSettings
 
 Endpoint = Callable[[object, bytes], Answer]
-
-# path -> (method, endpoint), as the node's router registers them.
-ROUTES: Dict[str, Tuple[str, Endpoint]] = {
-    "/submit": ("POST", endpoints.submit),
-    "/list": ("POST", endpoints.list_jobs),
-    "/states": ("POST", endpoints.states),
-    "/events": ("POST", endpoints.events),
-    "/local_events": ("POST", endpoints.local_events),
-    "/results": ("POST", endpoints.results),
-    "/version": ("POST", endpoints.version),
-    "/livez": ("GET", endpoints.livez),
-    "/readyz": ("GET", endpoints.readyz),
-    "/healthz": ("GET", endpoints.healthz),
-    "/logz": ("GET", endpoints.logz),
-    "/varz": ("GET", endpoints.varz),
-    "/debug": ("GET", endpoints.debug),
-    "/id": ("GET", endpoints.peer_id),
-    "/peers": ("GET", endpoints.peers),
-}
+Handler = Callable[["Exchange"], None]
 
 
-class NodeHTTPServer(ThreadingHTTPServer):
-    """A threaded server that knows its open connections, so that stopping closes them.
+class Route(NamedTuple):
+    """A path's handler, and what it answers when its request body cannot be read.
 
-    Keep-alive connections would otherwise keep their handler threads waiting
-    for a next request, and :meth:`server_close` (which joins them) would hang.
+    ``body_error(message)`` gives that answer (Go's handlers report the body
+    reader's error, e.g. ``http: request body too large``, as they report a
+    decoding error); ``None`` means the route never reads its body: it is
+    answered with an empty body and the connection is closed after.
     """
 
-    daemon_threads = False
-    block_on_close = True
-
-    def __init__(self, address, node, max_body_bytes: int):
-        self.node = node
-        self.max_body_bytes = max_body_bytes
-        self._connections: Set[socket.socket] = set()
-        self._connections_lock = threading.Lock()
-        super().__init__(address, NodeRequestHandler)
-
-    def track(self, connection: socket.socket, open_: bool) -> None:
-        """Remember (or forget) an open connection."""
-        with self._connections_lock:
-            if open_:
-                self._connections.add(connection)
-            else:
-                self._connections.discard(connection)
-
-    def close_connections(self) -> None:
-        """Shut every open connection down, waking handler threads that wait on them."""
-        with self._connections_lock:
-            connections = list(self._connections)
-        for connection in connections:
-            try:
-                connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass  # the peer closed it already
+    handle: Handler
+    body_error: Optional[Callable[[str], Answer]] = None
 
 
-class NodeRequestHandler(BaseHTTPRequestHandler):
-    """Answers one connection's requests (HTTP/1.1, keep-alive) from :data:`ROUTES`."""
+def json_route(endpoint: Endpoint, reads_body: bool = True) -> Route:
+    """A route for one of the node's API endpoints (``endpoint(node, body) -> Answer``), any method, as Go's mux."""
 
-    protocol_version = "HTTP/1.1"
-    # Headers and body leave in one write: sent apart, Nagle's algorithm and delayed ACKs add 40 ms a call.
-    wbufsize = 1 << 16
-    disable_nagle_algorithm = True
-
-    def send_response(self, code: int, message: Optional[str] = None) -> None:
-        # Go's server sends a Date header and no Server header.
-        self.log_request(code)
-        self.send_response_only(code, message)
-        self.send_header("Date", self.date_time_string())
-
-    def setup(self) -> None:
-        super().setup()
-        self.server.track(self.connection, True)
-
-    def finish(self) -> None:
+    def handle(exchange: "Exchange") -> None:
         try:
-            super().finish()
-        finally:
-            self.server.track(self.connection, False)
-
-    def log_message(self, format: str, *args) -> None:
-        self.server.node.store.log("%s %s" % (self.address_string(), format % args))
-
-    def _serve(self) -> None:
-        path = self.path.split("?", 1)[0]
-        self.server.node.count_request(path)
-        if path == websocket.PATH:  # any method: the upgrader itself refuses all but GET
-            refused = websocket.serve(self)
-            if refused is not None:
-                self._discard_body()
-                self._write(*refused)
-            return None
-        if path.startswith(gateway.PATH_PREFIX):
-            self._discard_body()
-            return gateway.serve(self, self.server.node.blocks)
-        route = ROUTES.get(path)
-        if route is None:
-            self._discard_body()
-            return self._write(error_answer(404, "404 page not found"))
-        method, endpoint = route
-        if self.command != method:
-            self._discard_body()
-            return self._write(error_answer(405, "Method Not Allowed"), {"Allow": method})
-        body = self._read_body()
-        if body is None:
-            return
-        try:
-            answer = endpoint(self.server.node, body)
+            answer = endpoint(exchange.node, exchange.body)
         except RequestError as error:
             answer = error.answer
-        except Exception as error:  # a bug in the node must still answer, not drop the connection
-            self.server.node.store.log("%s %s failed: %r" % (self.command, path, error))
-            answer = error_answer(500, "%s: %s" % (type(error).__name__, error))
-        self._write(answer)
+        exchange.send(answer)
 
-    do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _serve
+    body_error = (lambda message: endpoints.body_error(endpoint, message)) if reads_body else None
+    return Route(handle, body_error)
 
-    def do_HEAD(self) -> None:
-        if self.path.startswith(gateway.PATH_PREFIX):
-            return self._serve()
-        self.send_error(501, "Unsupported method ('HEAD')")
 
-    def _read_body(self):
-        """The request body, or ``None`` after refusing one that is too large or unreadable."""
-        length_text = self.headers.get("Content-Length") or "0"
-        if not length_text.isdigit():
-            self.close_connection = True
-            self._write(error_answer(400, "invalid Content-Length %r" % length_text))
-            return None
-        length = int(length_text)
-        if length > self.server.max_body_bytes:
-            self.close_connection = True  # the unread body must not be parsed as a next request
-            self._write(error_answer(413, "http: request body too large"))
-            return None
-        return self.rfile.read(length) if length else b""
+# Exact paths, or a whole subtree for a path ending in "/", as Go's http.ServeMux matches them.
+ROUTES: Dict[str, Route] = {
+    "/submit": json_route(endpoints.submit),
+    "/list": json_route(endpoints.list_jobs),
+    "/states": json_route(endpoints.states),
+    "/events": json_route(endpoints.events),
+    "/local_events": json_route(endpoints.local_events),
+    "/results": json_route(endpoints.results),
+    "/version": json_route(endpoints.version),
+    "/livez": json_route(endpoints.livez, reads_body=False),
+    "/readyz": json_route(endpoints.readyz, reads_body=False),
+    "/healthz": json_route(endpoints.healthz, reads_body=False),
+    "/logz": json_route(endpoints.logz, reads_body=False),
+    "/varz": json_route(endpoints.varz, reads_body=False),
+    "/debug": json_route(endpoints.debug, reads_body=False),
+    "/id": json_route(endpoints.peer_id, reads_body=False),
+    "/peers": json_route(endpoints.peers, reads_body=False),
+    websocket.PATH: Route(websocket.route),
+    gateway.PATH_PREFIX: Route(gateway.serve),
+}
 
-    def _discard_body(self) -> None:
-        length_text = self.headers.get("Content-Length") or "0"
-        length = int(length_text) if length_text.isdigit() else 0
-        if length > self.server.max_body_bytes or not length_text.isdigit():
-            self.close_connection = True
-        elif length:
-            self.rfile.read(length)
+NOT_FOUND = Route(lambda exchange: exchange.send(error_answer(404, "404 page not found")))
 
-    def _write(self, answer: Answer, headers: Optional[Dict[str, str]] = None) -> None:
-        self.send_response(answer.status)
-        self.send_header("Content-Type", answer.content_type)
-        self.send_header("Content-Length", str(len(answer.body)))
-        if answer.status >= 400:
-            self.send_header("X-Content-Type-Options", "nosniff")  # as Go's http.Error sends
-        for name, value in (headers or {}).items():
-            self.send_header(name, value)
-        if self.close_connection:
-            self.send_header("Connection", "close")
-        self.end_headers()
-        self.wfile.write(answer.body)
+
+def find_route(path: str) -> Route:
+    """The route for ``path``: an exact match, else the longest subtree pattern containing it, else 404."""
+    route = ROUTES.get(path)
+    if route is not None:
+        return route
+    subtrees = [pattern for pattern in ROUTES if pattern.endswith("/") and path.startswith(pattern)]
+    return ROUTES[max(subtrees, key=len)] if subtrees else NOT_FOUND
+
+
+def route_for(request: Request) -> Route:
+    """The route for a request, as Go's ``ServeMux`` picks it: unclean paths and subtree roots are redirected."""
+    if not request.path:
+        return NOT_FOUND  # CONNECT to an authority: no path to match
+    cleaned = clean_path(request.path)
+    if cleaned == request.path and cleaned not in ROUTES and cleaned + "/" in ROUTES:
+        cleaned += "/"  # "/tree" when only the subtree "/tree/" is registered
+    if cleaned != request.path:
+        return _redirect(quote(cleaned, safe="/:@!$&'()*+,;=-._~") + ("?" + request.query if request.query else ""))
+    return find_route(request.path)
+
+
+def clean_path(path: str) -> str:
+    """Go's ``cleanPath``: rooted, no ``.``, ``..`` or doubled slashes, the trailing slash kept."""
+    cleaned = "/" + posixpath.normpath("/" + path).lstrip("/")  # normpath keeps a leading "//"; Go does not
+    if path.endswith("/") and cleaned != "/":
+        cleaned += "/"
+    return cleaned
+
+
+def _redirect(location: str) -> Route:
+    """Go's ``http.Redirect`` with 301: an HTML link for ``GET``, the type alone for ``HEAD``, else nothing."""
+
+    def handle(exchange: "Exchange") -> None:
+        method = exchange.request.method
+        body = '<a href="%s">Moved Permanently</a>.\n\n' % _go_html_escape(location) if method == "GET" else ""
+        content_type = "text/html; charset=utf-8" if method in ("GET", "HEAD") else ""
+        exchange.send(Answer(301, content_type, body.encode("utf-8")), {"Location": location})
+
+    return Route(handle)
+
+
+def _go_html_escape(text: str) -> str:
+    """Go's ``htmlEscape`` (``&<>"'``, quotes as numeric references)."""
+    for plain, escaped in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&#34;"), ("'", "&#39;")):
+        text = text.replace(plain, escaped)
+    return text
+
+
+def render(request: Request, answer: Answer, headers: Optional[Dict[str, str]] = None,
+           close: bool = False) -> bytes:
+    """A whole answer's bytes, headers as Go's ``http.Error``/``json.Encoder`` answers carry them."""
+    fields = [("Content-Type", answer.content_type)] if answer.content_type else []
+    if answer.status >= 400:
+        fields.append(("X-Content-Type-Options", "nosniff"))  # as Go's http.Error sends
+    fields.extend((headers or {}).items())
+    fields.append(("Content-Length", str(len(answer.body))))
+    fields.extend(connection_header(request, close).items())
+    head = response_head(answer.status, fields)
+    return head if request.method == "HEAD" else head + answer.body
+
+
+class ConnectionLost(Exception):
+    """The client went away (or stopped reading) while being answered."""
+
+
+class Exchange:
+    """One request on one connection, as a route sees it; see the module's docstring."""
+
+    def __init__(self, server: "NodeHTTPServer", connection: Connection, request: Request, body: bytes,
+                 close_after: bool):
+        self.node = server.node
+        self.request = request
+        self.body = body
+        self.write_timeout: Optional[float] = server.settings.write_timeout
+        self.close_after = close_after
+        self.status: Optional[int] = None
+        self.taken_over = False
+        self._server = server
+        self._connection = connection
+
+    @property
+    def responded(self) -> bool:
+        """Whether an answer (or its head) has been written."""
+        return self.status is not None
+
+    def send(self, answer: Answer, headers: Optional[Dict[str, str]] = None) -> None:
+        """Write a whole answer (no body for ``HEAD``, with the length it would have)."""
+        self._start(answer.status)
+        self._write(render(self.request, answer, headers, self.close_after))
+
+    def stream(self, status: int, headers: Dict[str, str], chunks: Iterable[bytes],
+               length: Optional[int] = None) -> None:
+        """Write the head, then each chunk as it comes (chunked encoding unless ``length`` is given)."""
+        self._start(status)
+        fields = list(headers.items())
+        chunked = length is None and self.request.version == "HTTP/1.1"
+        if length is not None:
+            fields.append(("Content-Length", str(length)))
+        elif chunked:
+            fields.append(("Transfer-Encoding", "chunked"))
+        else:
+            self.close_after = True  # an HTTP/1.0 client reads an unsized body until the close
+        fields.extend(connection_header(self.request, self.close_after).items())
+        self._write(response_head(status, fields))
+        if self.request.method == "HEAD":
+            _close_iterator(chunks)
+            return
+        written = 0
+        for chunk in chunks:
+            if chunk:
+                written += len(chunk)
+                self._write(b"%x\r\n%s\r\n" % (len(chunk), chunk) if chunked else chunk)
+        if chunked:
+            self._write(b"0\r\n\r\n")
+        if length is not None and written != length:
+            self.close_after = True  # the client cannot find where this answer ends: end the connection
+            self._server.node.store.log("%s: streamed %d bytes of %d announced" % (self.request.path, written,
+                                                                                     length))
+
+    def take_over(self) -> Tuple[socket.socket, bytes]:
+        """The connection's socket (blocking, no timeouts) and any bytes the client sent after this request."""
+        self._start(101)
+        self.taken_over = True
+        leftover = bytes(self._connection.buffer)
+        self._connection.buffer.clear()
+        return self._server.connections.taken_over(self._connection), leftover
+
+    def _start(self, status: int) -> None:
+        if self.status is not None:
+            raise RuntimeError("%s %s answered twice" % (self.request.method, self.request.path))
+        self.status = status
+
+    def _write(self, data: bytes) -> None:
+        sock = self._connection.sock
+        try:
+            sock.settimeout(self.write_timeout)
+            sock.sendall(data)
+        except OSError as error:
+            raise ConnectionLost(str(error)) from None
+
+
+class NodeHTTPServer:
+    """The node's HTTP server: :class:`~.server.ConnectionServer` answering from :data:`ROUTES`."""
+
+    def __init__(self, address: Tuple[str, int], node, settings: ServerSettings):
+        self.node = node
+        self.settings = settings
+        self.connections = ConnectionServer(address, settings, self._resolve, self._answer, node.store.log)
+        self.server_address = self.connections.server_address
+
+    def start(self) -> None:
+        """Serve in a background thread."""
+        self.connections.start()
+
+    def stop(self) -> None:
+        """Close the listener and every connection; end the threads (quietly, promptly)."""
+        self.connections.stop()
+
+    def join(self) -> None:
+        """Wait until the server is stopped."""
+        self.connections.join()
+
+    @staticmethod
+    def _resolve(request: Request):
+        route = route_for(request)
+        if route.body_error is None:
+            return route, None
+        return route, lambda head, message: render(head, route.body_error(message), close=True)
+
+    def _answer(self, connection: Connection, request: Request, route: Route, body: bytes,
+                close_after: bool) -> None:
+        """Run the route on a handler thread; then give the connection back (unless taken over)."""
+        exchange = Exchange(self, connection, request, body, close_after)
+        self.node.count_request(request.path)
+        try:
+            route.handle(exchange)
+            if not exchange.responded:
+                exchange.send(Answer(200, TEXT_TYPE, b""))  # Go's answer when a handler writes nothing
+        except ConnectionLost:
+            exchange.close_after = True
+        except Exception as error:  # a bug in a route must still answer, never end the thread
+            self.node.store.log("%s %s failed: %r" % (request.method, request.path, error))
+            exchange.close_after = True
+            if not exchange.responded:
+                try:
+                    exchange.send(error_answer(500, "%s: %s" % (type(error).__name__, error)))
+                except ConnectionLost:
+                    pass  # nobody left to tell
+        self.node.store.log('%s "%s %s %s" %s' % (connection.peer, request.method, request.target,
+                                                  request.version, exchange.status))
+        if not exchange.taken_over:
+            self.connections.give_back(connection, exchange.close_after)
+
+
+def _close_iterator(chunks: Iterable[bytes]) -> None:
+    close = getattr(chunks, "close", None)
+    if callable(close):
+        close()
+

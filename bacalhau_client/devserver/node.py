@@ -5,11 +5,13 @@ import copy
 import threading
 from typing import Any, Dict, List, Optional
 
+from bacalhau_client.devserver import httpwire
 from bacalhau_client.devserver.executor import Executor, noop_executor
 from bacalhau_client.devserver.http_handler import NodeHTTPServer
 from bacalhau_client.devserver.ids import compute_node_ids, fake_peer_id
 from bacalhau_client.devserver.lifecycle import Lifecycle
 from bacalhau_client.devserver.publisher import BlockStore
+from bacalhau_client.devserver.server import ServerSettings
 from bacalhau_client.devserver.record import JobRecord
 from bacalhau_client.devserver.store import JobStore
 from bacalhau_client.models import ModelJob
@@ -17,7 +19,15 @@ from bacalhau_client.models.enums import JobEventType
 from bacalhau_client.models.timestamp import Timestamp
 
 DEFAULT_STEP_DELAY = 0.01
-DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
+DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024  # Go's MaxBytesToReadInBody
+DEFAULT_LISTEN_BACKLOG = 1024  # the kernel may cap it (Linux: net.core.somaxconn)
+DEFAULT_MAX_CONNECTIONS = 4096
+DEFAULT_MAX_HANDLER_THREADS = 32
+DEFAULT_MAX_HEADER_BYTES = httpwire.DEFAULT_MAX_HEADER_BYTES
+DEFAULT_HEADER_TIMEOUT = 10.0  # Go's ReadHeaderTimeout
+DEFAULT_READ_TIMEOUT = 20.0  # Go's ReadTimeout: the whole request, head and body
+DEFAULT_IDLE_TIMEOUT = 20.0  # Go's IdleTimeout (it defaults to ReadTimeout)
+DEFAULT_WRITE_TIMEOUT = 20.0
 STOP_TIMEOUT = 10.0
 
 
@@ -39,25 +49,49 @@ class LocalRequesterNode:
     Options: ``port`` (0 picks a free one), ``host``, ``compute_nodes`` (how
     many simulated compute nodes bid; bids beyond the job's concurrency end
     Cancelled), ``step_delay`` (seconds between lifecycle steps),
-    ``executor``, ``max_body_bytes`` (larger requests get 413).
+    ``executor``, and the server's limits, Go's where Go has one:
+    ``max_body_bytes`` (10 MiB; a larger body gets Go's 400 ``http: request
+    body too large``), ``listen_backlog`` (1024), ``max_connections`` (4096;
+    beyond, a new client replaces the oldest connection not being answered),
+    ``max_handler_threads`` (32 threads answer; idle and slow connections
+    hold none), ``max_header_bytes`` (1 MiB; more gets 431),
+    ``header_timeout`` (10 s for a request's head), ``read_timeout`` (20 s
+    for the whole request), ``idle_timeout`` (20 s between keep-alive
+    requests), ``write_timeout`` (20 s without progress writing an answer).
     """
 
     def __init__(self, port: int = 0, host: str = "127.0.0.1", *, compute_nodes: int = 1,
                  step_delay: float = DEFAULT_STEP_DELAY, executor: Optional[Executor] = None,
-                 max_body_bytes: int = DEFAULT_MAX_BODY_BYTES):
+                 max_body_bytes: int = DEFAULT_MAX_BODY_BYTES, listen_backlog: int = DEFAULT_LISTEN_BACKLOG,
+                 max_connections: int = DEFAULT_MAX_CONNECTIONS,
+                 max_handler_threads: int = DEFAULT_MAX_HANDLER_THREADS,
+                 max_header_bytes: int = DEFAULT_MAX_HEADER_BYTES, header_timeout: float = DEFAULT_HEADER_TIMEOUT,
+                 read_timeout: float = DEFAULT_READ_TIMEOUT, idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
+                 write_timeout: float = DEFAULT_WRITE_TIMEOUT):
         from bacalhau_client.signing import UserKey
 
         _check_number("port", port, 0, 65535)
         _check_number("compute_nodes", compute_nodes, 1, 1000)
-        if isinstance(step_delay, bool) or not isinstance(step_delay, (int, float)) or step_delay < 0:
-            raise ValueError("step_delay: must be a number of seconds >= 0, got %r" % (step_delay,))
+        _check_seconds("step_delay", step_delay, allow_zero=True)
         if executor is not None and not callable(executor):
             raise ValueError("executor: must be callable as executor(spec, shard_index), got %r" % (executor,))
         _check_number("max_body_bytes", max_body_bytes, 1, 2 ** 40)
+        _check_number("listen_backlog", listen_backlog, 1, 65535)
+        _check_number("max_connections", max_connections, 1, 1_000_000)
+        _check_number("max_handler_threads", max_handler_threads, 1, 1024)
+        _check_number("max_header_bytes", max_header_bytes, 256, 2 ** 30)
+        for name, seconds in (("header_timeout", header_timeout), ("read_timeout", read_timeout),
+                              ("idle_timeout", idle_timeout), ("write_timeout", write_timeout)):
+            _check_seconds(name, seconds)
         self.host = host
         self.step_delay = float(step_delay)
         self.executor: Executor = executor or noop_executor
         self.max_body_bytes = max_body_bytes
+        self.server_settings = ServerSettings(
+            max_body_bytes=max_body_bytes, listen_backlog=listen_backlog, max_connections=max_connections,
+            max_handler_threads=max_handler_threads, max_header_bytes=max_header_bytes,
+            header_timeout=float(header_timeout), read_timeout=float(read_timeout),
+            idle_timeout=float(idle_timeout), write_timeout=float(write_timeout))
         self.public_key: str = UserKey.generate().public_key  # a fresh key per node, like a new Go node
         self.node_id: str = fake_peer_id("Local", self.public_key)
         self.compute_node_ids: List[str] = compute_node_ids(compute_nodes)
@@ -66,7 +100,6 @@ class LocalRequesterNode:
         self.blocks: Optional[BlockStore] = None  # results and contexts, while the node runs
         self._requested_port = port
         self._server: Optional[NodeHTTPServer] = None
-        self._serve_thread: Optional[threading.Thread] = None
         self._stopping = threading.Event()
         self._job_threads: List[threading.Thread] = []
         self._request_counts: "collections.Counter[str]" = collections.Counter()
@@ -99,39 +132,41 @@ class LocalRequesterNode:
             raise RuntimeError("the local node is already running at %s" % self.url)
         self._stopping.clear()
         self.blocks = BlockStore()
-        self._server = NodeHTTPServer((self.host, self._requested_port), self, self.max_body_bytes)
-        self._serve_thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-                                              name="bacalhau-local-node-http", daemon=True)
-        self._serve_thread.start()
+        self._server = NodeHTTPServer((self.host, self._requested_port), self, self.server_settings)
+        self._server.start()
         self.store.log("local node %s listening on %s" % (self.node_id, self.url))
         return self
 
     def stop(self) -> None:
-        """Stop serving, close every connection and end the job threads (safe to call twice)."""
+        """Stop serving, close every connection and end the job threads (safe to call twice).
+
+        Quiet and prompt whatever the clients do: idle, half-sent and slow
+        connections are closed, answers being written are cut off.
+        """
         server = self._server
         if server is None:
             return
         self._stopping.set()
-        server.shutdown()
-        server.close_connections()
-        server.server_close()  # joins the connection threads
-        self._serve_thread.join(STOP_TIMEOUT)
+        server.stop()
         with self.store.lock:
             job_threads, self._job_threads = self._job_threads, []
         for thread in job_threads:
             thread.join(STOP_TIMEOUT)
         self.blocks.close()
         self._server = None
-        self._serve_thread = None
 
     def serve_forever(self) -> None:
         """Run in the foreground (starting if needed) until interrupted (Ctrl-C), then stop."""
         if self._server is None:
             self.start()
         try:
-            self._serve_thread.join()
+            self._server.join()
         finally:
             self.stop()
+
+    def server_thread_ids(self) -> List[int]:
+        """The native IDs of the threads serving HTTP (to measure the server's CPU time); empty when stopped."""
+        return self._server.connections.thread_ids() if self._server is not None else []
 
     def __enter__(self) -> "LocalRequesterNode":
         return self.start()
@@ -186,6 +221,13 @@ class LocalRequesterNode:
     def __repr__(self) -> str:
         where = self.url if self._server is not None else "not running"
         return "LocalRequesterNode(%s, node_id=%r)" % (where, self.node_id)
+
+
+def _check_seconds(name: str, value: Any, allow_zero: bool = False) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not (
+            value >= 0 if allow_zero else value > 0) or value != value or value == float("inf"):
+        raise ValueError("%s: must be a number of seconds %s 0, got %r" % (name, ">=" if allow_zero else ">",
+                                                                         value))
 
 
 def _check_number(name: str, value: Any, low: int, high: int) -> None:

@@ -21,7 +21,7 @@ import struct
 import threading
 from collections import deque
 from typing import Any, Callable, Deque, Dict, List, Optional, Tuple
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
 
 from bacalhau_client.devserver.endpoints import Answer, error_answer
 from bacalhau_client.canonical import encode_model
@@ -226,20 +226,18 @@ def serve_upgraded(node, sock: socket.socket, read: Reader, key: str, query: str
         reader.join()
 
 
-def serve(handler) -> Optional[Tuple[Answer, Dict[str, str]]]:
-    """``/websocket`` on the node's request handler: the refusal for it to write, or the stream until its end.
-
-    The connection is closed afterwards either way: after an upgrade it
-    cannot go back to HTTP.
-    """
-    handler.close_connection = True
-    headers = handler.headers
-    refused = refusal(handler.command, lambda name: headers.get_all(name, []))
+def route(exchange) -> None:
+    """``/websocket`` as a route of the node's HTTP server: refuse, or take the socket and stream on a thread."""
+    request = exchange.request
+    refused = refusal(request.method, request.header_values)
     if refused is not None:
-        return refused
-    serve_upgraded(handler.server.node, handler.connection, handler.rfile.read, headers["Sec-WebSocket-Key"],
-                   urlsplit(handler.path).query)
-    return None
+        exchange.close_after = True
+        exchange.send(*refused)
+        return
+    sock, leftover = exchange.take_over()
+    threading.Thread(target=serve_upgraded, name="bacalhau-local-websocket", daemon=True,
+                     args=(exchange.node, sock, socket_reader(sock, leftover),
+                           request.header("Sec-WebSocket-Key") or "", request.query)).start()
 
 
 def _shut_down(sock: socket.socket) -> None:
