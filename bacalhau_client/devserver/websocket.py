@@ -21,7 +21,7 @@ import struct
 import threading
 from collections import deque
 from typing import Any, Callable, Deque, Dict, List, Optional, Tuple
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 from bacalhau_client.devserver.endpoints import Answer, error_answer
 from bacalhau_client.canonical import encode_model
