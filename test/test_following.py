@@ -156,7 +156,7 @@ def test_follow_loses_and_repeats_nothing_across_forced_disconnects(client, node
     for item in stream:
         followed.append(item)
         if len(followed) in (1, 3):
-            node._server.close_connections()  # the node's side of every socket, the websocket's included
+            node._server.close_connections()  # the node's side of the websocket
     assert wires(followed) == wires(client.events(submitted.id))
     assert (node.request_counts - before)["/websocket"] >= 2  # reconnected at least once
     assert stream.transport == "websocket"

@@ -220,10 +220,9 @@ def test_the_gateway_refuses_what_it_cannot_serve(published, path, status, line)
     assert (response.status, response.data.decode()) == (status, line + "\n")
 
 
-def test_the_probe_cid_is_served_and_head_elsewhere_is_unsupported(published):
+def test_the_probe_cid_is_served(published):
     node, _ = published
     assert get("%s/ipfs/bafkqaaa?format=car" % node.gateway_url).status == 200
-    assert get("%s/livez" % node.url, "HEAD").status == 501
 
 
 # ------------------------------------------------------------------ Context

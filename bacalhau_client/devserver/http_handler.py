@@ -240,6 +240,10 @@ class NodeHTTPServer:
         """Close the listener and every connection; end the threads (quietly, promptly)."""
         self.connections.stop()
 
+    def close_connections(self) -> None:
+        """Drop every upgraded (websocket) connection, to try how clients recover."""
+        self.connections.shut_down_taken_over()
+
     def join(self) -> None:
         """Wait until the server is stopped."""
         self.connections.join()

@@ -133,14 +133,19 @@ class ConnectionServer:
         self._thread.join(STOP_JOIN_SECONDS)
         with self._lock:  # the loop, which starts workers, has ended: every queued request has one
             workers = list(self._workers)
-            taken_over = list(self._taken_over)
         for _ in workers:
             self._work.put(None)
-        for sock in taken_over:
-            _shutdown(sock)
+        self.shut_down_taken_over()
         for worker in workers:
             worker.join(STOP_JOIN_SECONDS)
         self._wake_writer.close()
+
+    def shut_down_taken_over(self) -> None:
+        """Shut down every connection a route took over (a websocket), as a dropped network would."""
+        with self._lock:
+            taken_over = list(self._taken_over)
+        for sock in taken_over:
+            _shutdown(sock)
 
     def give_back(self, connection: Connection, close: bool) -> None:
         """Called by a worker when it has answered: the loop waits for the next request or closes."""
