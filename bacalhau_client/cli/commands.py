@@ -342,19 +342,21 @@ def run_devserver(values: Values) -> int:
         node.start()
     except OSError as error:
         raise UsageError("cannot listen on %s:%d: %s" % (values.bind, values.port, error.strerror or error)) from None
-    print("Local Bacalhau requester node %s listening on %s" % (node.node_id, node.url))
-    if executor in (echo_executor, noop_executor):
-        print("Simulated: nothing runs; %s. Press Ctrl-C to stop." % (
-            "`echo ...` commands print their words" if values.executor == "echo" else "every run has empty output"))
-    else:
-        print("Simulated: runs of %s fail with exit code %d. Press Ctrl-C to stop." % (
-            "shards %s" % values.fail_shards if values.fail_shards else "every shard", values.fail_exit_code or 1))
-    print("  export BACALHAU_API_HOST=%s BACALHAU_API_PORT=%d" % (values.bind, node.port))
-    sys.stdout.flush()
-    try:
+    try:  # Ctrl-C may come while the banner is printed: stop quietly then too
+        print("Local Bacalhau requester node %s listening on %s" % (node.node_id, node.url))
+        if executor in (echo_executor, noop_executor):
+            print("Simulated: nothing runs; %s. Press Ctrl-C to stop." % (
+                "`echo ...` commands print their words" if values.executor == "echo" else "every run has empty output"))
+        else:
+            print("Simulated: runs of %s fail with exit code %d. Press Ctrl-C to stop." % (
+                "shards %s" % values.fail_shards if values.fail_shards else "every shard", values.fail_exit_code or 1))
+        print("  export BACALHAU_API_HOST=%s BACALHAU_API_PORT=%d" % (values.bind, node.port))
+        sys.stdout.flush()
         node.serve_forever()
     except KeyboardInterrupt:
         print("stopped")
+    finally:
+        node.stop()
     return 0
 
 
