@@ -15,7 +15,7 @@ subclasses), plus :class:`JobFailed` and ``TimeoutError`` from :meth:`Client.wai
 import copy
 import threading
 import time
-from typing import Any, Dict, Iterator, List, NamedTuple, Optional, Tuple, Union
+from typing import Any, Dict, List, Optional, Union
 
 from bacalhau_client.api import HealthApi, JobApi, MiscApi
 from bacalhau_client.api_client import ApiClient
@@ -25,19 +25,10 @@ from bacalhau_client.models import (
     ModelJob, ModelJobCreatePayload, ModelJobEvent, ModelJobLocalEvent, ModelJobState, ModelPublishedResult,
     PublicapiEventsRequest, PublicapiListRequest, PublicapiLocalEventsRequest, PublicapiStateRequest,
 )
-from bacalhau_client.models.enums import JobStateType
-
-SHORT_ID_LENGTH = 8
-
-
-class FailedShard(NamedTuple):
-    """One shard that ended in ``Error``: where, why, and what the run printed."""
-
-    node_id: str
-    shard_index: int
-    status: str
-    stderr: str
-    exit_code: Optional[int]
+from bacalhau_client.models.job_state import (  # noqa: F401 (FailedShard, iter_shards: importable from here)
+    SHORT_ID_LENGTH, FailedShard, completed_stdout, failed_shards, is_finished, iter_shards, job_not_found_message,
+    summarize_state,
+)
 
 
 class JobFailed(Exception):
@@ -60,45 +51,6 @@ class JobFailed(Exception):
 
     def __reduce__(self):
         return (type(self), (self.job_id, self.shards, self.state))
-
-
-def iter_shards(state: Union[ModelJobState, Dict[str, Any], None]) -> Iterator[Tuple[str, int, Dict[str, Any]]]:
-    """Every ``(node_id, shard_index, shard state wire dict)`` of a job state, in node and shard order."""
-    wire = state.to_wire() if isinstance(state, ModelJobState) else (state or {})
-    for node_id in sorted(wire.get("Nodes") or {}):
-        shards = (wire["Nodes"][node_id] or {}).get("Shards") or {}
-        for index in sorted(shards, key=lambda key: int(key) if str(key).isdigit() else -1):
-            yield node_id, int(index), shards[index] or {}
-
-
-def is_finished(state: Union[ModelJobState, Dict[str, Any], None]) -> bool:
-    """The node's rule: every shard not Cancelled is Completed or Error, and at least one is not Cancelled."""
-    live = [shard.get("State") for _, _, shard in iter_shards(state) if shard.get("State") != JobStateType.CANCELLED]
-    return bool(live) and all(value in (JobStateType.COMPLETED, JobStateType.ERROR) for value in live)
-
-
-def failed_shards(state: Union[ModelJobState, Dict[str, Any], None]) -> List[FailedShard]:
-    """The shards of a job state that ended in ``Error``."""
-    failed = []
-    for node_id, index, shard in iter_shards(state):
-        if shard.get("State") == JobStateType.ERROR:
-            output = shard.get("RunOutput") or {}
-            failed.append(FailedShard(node_id, index, shard.get("Status", ""), output.get("stderr", ""),
-                                      output.get("exitCode")))
-    return failed
-
-
-def summarize_state(state: Union[ModelJobState, Dict[str, Any], None]) -> str:
-    """One word for a job's progress: Completed or Error when finished, else how far its live shards got."""
-    states = [shard.get("State") for _, _, shard in iter_shards(state)]
-    live = [value for value in states if value != JobStateType.CANCELLED]
-    if not live:
-        return JobStateType.CANCELLED if states else "Submitted"
-    if is_finished(state):
-        return JobStateType.ERROR if failed_shards(state) else JobStateType.COMPLETED
-    progress = [JobStateType.BIDDING, JobStateType.WAITING, JobStateType.RUNNING, JobStateType.VERIFYING]
-    reached = [progress.index(value) for value in live if value in progress]
-    return progress[max(reached)] if reached else JobStateType.RUNNING
 
 
 class Client:
@@ -164,7 +116,7 @@ class Client:
         _check_job_id(job_id)
         jobs = self.jobs.list(PublicapiListRequest(client_id=self._known_client_id(), id=job_id, max_jobs=1)).jobs
         if not jobs:
-            raise NotFoundError(400, message="Job not found. ID: %s" % job_id, method="POST", path="/list")
+            raise NotFoundError(400, message=job_not_found_message(job_id), method="POST", path="/list")
         return jobs[0]
 
     def list(self, limit: int = 10, all: bool = False, sort_by: str = "created_at",
@@ -181,7 +133,9 @@ class Client:
     def states(self, job_id: str) -> ModelJobState:
         """The job's state: for each node, each shard's state, output and results."""
         request = PublicapiStateRequest(client_id=self._known_client_id(), job_id=self._full_id(job_id))
-        return self.jobs.states(request).state or ModelJobState()
+        state = self.jobs.states(request).state
+        # A node that answers `null` (or something else than an object) for the state has no shards to show.
+        return state if isinstance(state, ModelJobState) else ModelJobState()
 
     def events(self, job_id: str) -> List[ModelJobEvent]:
         """The job's events, in the order they happened."""
@@ -224,9 +178,7 @@ class Client:
 
     def stdout(self, job_id: str) -> str:
         """The standard output of the job's completed shards, joined in node and shard order."""
-        return "".join((shard.get("RunOutput") or {}).get("stdout", "")
-                       for _, _, shard in iter_shards(self.states(job_id))
-                       if shard.get("State") == JobStateType.COMPLETED)
+        return completed_stdout(self.states(job_id))
 
     def _full_id(self, job_id: str) -> str:
         """The full job ID: a short ID is resolved through ``/list``, which is the endpoint that accepts it."""
