@@ -12,7 +12,7 @@ node (:mod:`bacalhau_client.devserver`) are imported when first named.
 
 from typing import TYPE_CHECKING, List
 
-from bacalhau_client._version import __version__
+from bacalhau_client._version import __version__  # noqa: F401 (the package version, public)
 
 if TYPE_CHECKING:  # what the lazy names below are, for type checkers and editors
     from bacalhau_client.api import HealthApi, JobApi, MiscApi  # noqa: F401
