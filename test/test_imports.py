@@ -7,9 +7,13 @@ Importing a submodule runs its packages' ``__init__`` first, so those are edges 
 """
 
 import ast
+import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Dict, List, Set
 
+import pytest
 from conftest import ROOT
 
 PACKAGE = "bacalhau_client"
@@ -143,3 +147,58 @@ def test_the_local_node_imports_nothing_from_the_client_the_cli_or_the_api():
 
 def test_importing_the_package_runs_only_the_version_module():
     assert graph(load_time_imports)[PACKAGE] == {"bacalhau_client._version"}
+
+
+# --- the package's names load on first use ---------------------------------------------------------------------
+
+
+def fresh_interpreter(code: str) -> str:
+    """stdout of ``code`` run by a new Python that imports this checkout."""
+    result = subprocess.run([sys.executable, "-c", code], cwd=str(ROOT), check=True, stdout=subprocess.PIPE,
+                            universal_newlines=True)
+    return result.stdout.strip()
+
+
+def test_importing_the_package_loads_only_the_package_and_its_version():
+    loaded = fresh_interpreter("import sys, bacalhau_client\n"
+                               "print(sorted(name for name in sys.modules if name.startswith('bacalhau_client')))")
+    assert loaded == "['bacalhau_client', 'bacalhau_client._version']"
+
+
+def test_every_public_name_resolves_and_dir_lists_it():
+    import bacalhau_client
+
+    names = bacalhau_client.__all__
+    assert [name for name in names if getattr(bacalhau_client, name, None) is None] == []
+    assert set(names) <= set(dir(bacalhau_client))
+    assert {"JobApi", "ApiException", "UserKey", "Client", "ModelJob", "JobStateType", "__version__"} <= set(
+        dir(bacalhau_client))
+
+
+def test_star_import_gives_the_public_names():
+    assert fresh_interpreter("from bacalhau_client import *\n"
+                             "print(JobApi.__name__, NotFoundError.__name__, ModelJob.__name__, UserKey.__name__)"
+                             ) == "JobApi NotFoundError ModelJob UserKey"
+
+
+def test_submodules_are_attributes_after_a_plain_import():
+    assert fresh_interpreter("import bacalhau_client\n"
+                             "print(bacalhau_client.models.ModelJob.__name__, bacalhau_client.api.JobApi.__name__)"
+                             ) == "ModelJob JobApi"
+
+
+@pytest.mark.parametrize("name", ["Nope", "nope", "__nope__"])
+def test_an_unknown_name_is_an_attribute_error(name):
+    import bacalhau_client
+
+    with pytest.raises(AttributeError) as raised:
+        getattr(bacalhau_client, name)
+    assert str(raised.value) == "module 'bacalhau_client' has no attribute %r" % name
+
+
+def test_the_version_has_one_home():
+    import bacalhau_client
+    from bacalhau_client import _version, api_client
+
+    assert bacalhau_client.__version__ == _version.__version__ == api_client.__version__
+    assert re.search(r'__version__ = "([^"]+)"', (SOURCE / "_version.py").read_text()).group(1) == _version.__version__
