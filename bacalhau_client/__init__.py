@@ -2,7 +2,7 @@
 
 >>> import bacalhau_client
 >>> api = bacalhau_client.JobApi()              # the default public node
->>> api.list(bacalhau_client.PublicapiListRequest(client_id=my_client_id))  # doctest: +SKIP
+>>> api.list(bacalhau_client.PublicapiListRequest(client_id=my_client_id))
 
 Every public name loads its module on first use, so ``import bacalhau_client``
 costs almost nothing and needs neither ``cryptography`` nor the models: the

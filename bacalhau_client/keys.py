@@ -1,8 +1,8 @@
 """The user's RSA key: where the CLI keeps it, loading it safely, creating it atomically.
 
->>> key = UserKey.default()          # doctest: +SKIP
->>> key.client_id                    # doctest: +SKIP
-'ac13188e93c9...'
+>>> key = UserKey.default()          # loads, or creates like the CLI, ~/.bacalhau/user_id.pem
+>>> key.client_id                    # the ClientID jobs are listed under
+'032992becd1b...'
 
 A key file is read only when it is a regular file of at most
 :data:`MAX_KEY_FILE_BYTES`, so a FIFO, a device or a huge file given by mistake
@@ -43,9 +43,9 @@ def client_id_for_modulus(modulus: int) -> str:
 class UserKey:
     """The RSA key that identifies a user to the node, the same ``user_id.pem`` the CLI uses.
 
-    >>> key = UserKey.default()          # doctest: +SKIP
-    >>> key.client_id                    # doctest: +SKIP
-    'ac13188e93c9...'
+    >>> key = UserKey.default()          # loads, or creates like the CLI, ~/.bacalhau/user_id.pem
+    >>> key.client_id                    # the ClientID jobs are listed under
+    '032992becd1b...'
 
     The private key never appears in ``repr``, logs or errors. Keys of fewer
     than 2048 or more than 8192 bits are refused.

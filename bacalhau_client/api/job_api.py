@@ -24,7 +24,7 @@ DEFAULT_MAX_JOBS = 10
 class JobApi(BaseApi):
     """The node's job endpoints.
 
-    >>> api = JobApi(ApiClient(Configuration(host="http://127.0.0.1:1234")))
+    >>> api = JobApi(ApiClient(Configuration.from_env()))   # BACALHAU_API_HOST/PORT, as the CLI
     >>> api.states(PublicapiStateRequest(client_id=cid, job_id=job_id)).state.nodes
     """
 

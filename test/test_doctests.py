@@ -1,0 +1,76 @@
+"""The ``>>>`` examples in the package's docstrings run, against a local node, as a reader would type them.
+
+Every module whose source carries an example is collected. The examples run
+with the names of ``from bacalhau_client import *`` and the job builders in
+scope, the default node and ``BACALHAU_API_HOST``/``PORT`` pointing at a local
+node, ``BACALHAU_DIR`` holding the fixture key, and ``node``, ``key``, ``cid``
+(also ``my_client_id``) and ``job_id`` (a finished job) defined. An example
+that shows a result must print exactly it (``...`` matches anything); one that
+shows none only illustrates a call, which must run without raising.
+"""
+
+import doctest
+import importlib
+import shutil
+
+import pytest
+from conftest import FAST_STEP, ROOT
+
+import bacalhau_client
+from bacalhau_client import configuration
+
+PACKAGE_DIR = ROOT / "bacalhau_client"
+MODULES_WITH_EXAMPLES = sorted(
+    ".".join(path.relative_to(ROOT).with_suffix("").parts).replace(".__init__", "")
+    for path in PACKAGE_DIR.rglob("*.py") if ">>>" in path.read_text(encoding="utf-8"))
+FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+
+
+class IllustrationChecker(doctest.OutputChecker):
+    """Output must match what the example shows; an example that shows nothing may print anything."""
+
+    def check_output(self, want: str, got: str, optionflags: int) -> bool:
+        return not want or super().check_output(want, got, optionflags)
+
+
+@pytest.fixture(scope="module")
+def example_scope(tmp_path_factory, fixtures_dir):
+    """The names the examples use, with a local node behind the default host and the environment."""
+    from bacalhau_client import jobs
+    from bacalhau_client.devserver import LocalRequesterNode, echo_executor
+
+    key_dir = tmp_path_factory.mktemp("bacalhau")
+    shutil.copyfile(fixtures_dir / "keys" / "test_user_id.pem", key_dir / "user_id.pem")
+    (key_dir / "user_id.pem").chmod(0o600)
+    patch = pytest.MonkeyPatch()
+    with LocalRequesterNode(step_delay=FAST_STEP, executor=echo_executor) as node:
+        host, port = node.url.rsplit("://", 1)[1].rsplit(":", 1)
+        patch.setenv("BACALHAU_DIR", str(key_dir))
+        patch.setenv("BACALHAU_API_HOST", host)
+        patch.setenv("BACALHAU_API_PORT", port)
+        patch.setattr(configuration, "DEFAULT_HOST", node.url)
+        try:
+            with bacalhau_client.Client(node.url, bacalhau_client.UserKey.default()) as client:
+                job_id = client.submit(jobs.docker_job("ubuntu", ["echo", "hello"])).id
+                client.wait(job_id, poll_interval=0.01)
+                scope = {name: getattr(bacalhau_client, name) for name in bacalhau_client.__all__}
+                scope.update(docker_job=jobs.docker_job, language_job=jobs.language_job, node=node,
+                             key=client.key, cid=client.client_id, my_client_id=client.client_id, job_id=job_id)
+                yield scope
+        finally:
+            patch.undo()
+
+
+def test_the_modules_with_examples_are_found():
+    assert {"bacalhau_client", "bacalhau_client.client", "bacalhau_client.models.job_state"} <= set(
+        MODULES_WITH_EXAMPLES)
+
+
+@pytest.mark.parametrize("module_name", MODULES_WITH_EXAMPLES)
+def test_examples_run(example_scope, module_name):
+    module = importlib.import_module(module_name)
+    runner = doctest.DocTestRunner(checker=IllustrationChecker(), optionflags=FLAGS)
+    for test in doctest.DocTestFinder().find(module, module_name, globs=dict(example_scope, **vars(module))):
+        runner.run(test)
+    results = runner.summarize(verbose=False)
+    assert (results.failed, results.attempted > 0) == (0, True)
