@@ -24,8 +24,9 @@ if TYPE_CHECKING:  # what the lazy names below are, for type checkers and editor
         ApiConnectionError, ApiDecodeError, ApiException, ApiSSLError, ApiTimeoutError, BadRequestError,
         NotFoundError, RateLimitError, ServerError,
     )
+    from bacalhau_client.keys import UserKey  # noqa: F401
     from bacalhau_client.models import *  # noqa: F401,F403
-    from bacalhau_client.signing import UserKey, canonical_json, sign_submit_request  # noqa: F401
+    from bacalhau_client.signing import canonical_json, sign_submit_request  # noqa: F401
 
 # Public names other than the models: {name: the module that defines it}. The
 # models (ModelJob, ..., the enums, Timestamp) come from bacalhau_client.models.

@@ -1,8 +1,10 @@
 """Shared fixtures: the Go-produced vectors and keys in ``test/fixtures``, a user key and a running local node."""
 
 import json
+import shutil
 import sys
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -49,3 +51,39 @@ def local_node():
 
     with LocalRequesterNode(step_delay=FAST_STEP, executor=echo_executor) as node:
         yield node
+
+
+class ExampleNode(NamedTuple):
+    """What the docs' examples talk to: the node, the fixture key's client ID and a finished job's ID."""
+
+    node: object
+    url: str
+    client_id: str
+    job_id: str
+
+
+@pytest.fixture(scope="module")
+def example_node(tmp_path_factory, fixtures_dir):
+    """A local node where the docs' examples expect one, holding one finished job (``echo hello``).
+
+    ``BACALHAU_API_HOST``/``PORT`` and the default host name it; ``BACALHAU_DIR``
+    holds the fixture key, so ``UserKey.default()`` is that key.
+    """
+    from bacalhau_client import Client, configuration
+    from bacalhau_client.devserver import LocalRequesterNode, echo_executor
+    from bacalhau_client.jobs import docker_job
+
+    key_dir = tmp_path_factory.mktemp("bacalhau_dir")
+    shutil.copyfile(fixtures_dir / "keys" / "test_user_id.pem", key_dir / "user_id.pem")
+    (key_dir / "user_id.pem").chmod(0o600)
+    with pytest.MonkeyPatch.context() as patch, \
+            LocalRequesterNode(step_delay=FAST_STEP, executor=echo_executor) as node:
+        host, port = node.url.rsplit(":", 1)
+        patch.setenv("BACALHAU_API_HOST", host)
+        patch.setenv("BACALHAU_API_PORT", port)
+        patch.setenv("BACALHAU_DIR", str(key_dir))
+        patch.setattr(configuration, "DEFAULT_HOST", node.url)
+        with Client(node.url) as client:
+            job = client.submit(docker_job("ubuntu", ["echo", "hello"]))
+            client.wait(job.id, timeout=60, poll_interval=0.01)
+            yield ExampleNode(node, node.url, client.client_id, job.id)

@@ -247,27 +247,9 @@ def python_examples(relative_path: str) -> List[str]:
     return re.findall(r"```python\n(.*?)```", read(ROOT / relative_path), flags=re.S)
 
 
-@pytest.fixture(scope="module")
-def local_node(tmp_path_factory):
-    """A local node the examples talk to (as the CLI's environment names it), with one finished job."""
-    from bacalhau_client import Client
-    from bacalhau_client.devserver import LocalRequesterNode
-    from bacalhau_client.jobs import docker_job
-
-    with pytest.MonkeyPatch.context() as env, LocalRequesterNode(step_delay=0) as node:
-        host, port = node.url.rsplit(":", 1)
-        env.setenv("BACALHAU_API_HOST", host)
-        env.setenv("BACALHAU_API_PORT", port)
-        env.setenv("BACALHAU_DIR", str(tmp_path_factory.mktemp("bacalhau_dir")))
-        with Client(node.url) as client:
-            job = client.submit(docker_job("ubuntu", ["date"]))
-            client.wait(job.id, timeout=60)
-            yield node, client.client_id, job.id
-
-
 @pytest.mark.parametrize("relative_path", EXAMPLE_DOCS)
-def test_python_examples_run_against_a_local_node(local_node, relative_path, capsys):
-    node, client_id, job_id = local_node
+def test_python_examples_run_against_a_local_node(example_node, relative_path, capsys):
+    node, client_id, job_id = example_node.node, example_node.client_id, example_node.job_id
     examples = python_examples(relative_path)
     assert examples, relative_path
     for number, code in enumerate(examples, 1):

@@ -11,13 +11,11 @@ shows none only illustrates a call, which must run without raising.
 
 import doctest
 import importlib
-import shutil
 
 import pytest
-from conftest import FAST_STEP, ROOT
+from conftest import ROOT
 
 import bacalhau_client
-from bacalhau_client import configuration
 
 PACKAGE_DIR = ROOT / "bacalhau_client"
 MODULES_WITH_EXAMPLES = sorted(
@@ -34,31 +32,15 @@ class IllustrationChecker(doctest.OutputChecker):
 
 
 @pytest.fixture(scope="module")
-def example_scope(tmp_path_factory, fixtures_dir):
-    """The names the examples use, with a local node behind the default host and the environment."""
+def example_scope(example_node):
+    """The names the examples use."""
     from bacalhau_client import jobs
-    from bacalhau_client.devserver import LocalRequesterNode, echo_executor
 
-    key_dir = tmp_path_factory.mktemp("bacalhau")
-    shutil.copyfile(fixtures_dir / "keys" / "test_user_id.pem", key_dir / "user_id.pem")
-    (key_dir / "user_id.pem").chmod(0o600)
-    patch = pytest.MonkeyPatch()
-    with LocalRequesterNode(step_delay=FAST_STEP, executor=echo_executor) as node:
-        host, port = node.url.rsplit("://", 1)[1].rsplit(":", 1)
-        patch.setenv("BACALHAU_DIR", str(key_dir))
-        patch.setenv("BACALHAU_API_HOST", host)
-        patch.setenv("BACALHAU_API_PORT", port)
-        patch.setattr(configuration, "DEFAULT_HOST", node.url)
-        try:
-            with bacalhau_client.Client(node.url, bacalhau_client.UserKey.default()) as client:
-                job_id = client.submit(jobs.docker_job("ubuntu", ["echo", "hello"])).id
-                client.wait(job_id, poll_interval=0.01)
-                scope = {name: getattr(bacalhau_client, name) for name in bacalhau_client.__all__}
-                scope.update(docker_job=jobs.docker_job, language_job=jobs.language_job, node=node,
-                             key=client.key, cid=client.client_id, my_client_id=client.client_id, job_id=job_id)
-                yield scope
-        finally:
-            patch.undo()
+    key = bacalhau_client.UserKey.default()
+    scope = {name: getattr(bacalhau_client, name) for name in bacalhau_client.__all__}
+    scope.update(docker_job=jobs.docker_job, language_job=jobs.language_job, node=example_node.node, key=key,
+                 cid=key.client_id, my_client_id=key.client_id, job_id=example_node.job_id)
+    return scope
 
 
 def test_the_modules_with_examples_are_found():
