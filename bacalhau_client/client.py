@@ -58,7 +58,7 @@ class Client:
 
     ``host`` is the node's URL; without it, ``BACALHAU_API_HOST`` and
     ``BACALHAU_API_PORT`` name it, as for the ``bacalhau`` CLI. ``key`` is a
-    :class:`~bacalhau_client.signing.UserKey`; without it, the CLI's own key
+    :class:`~bacalhau_client.keys.UserKey`; without it, the CLI's own key
     (``$BACALHAU_DIR/user_id.pem``, created when missing) is loaded on first
     use. ``configuration`` sets timeouts, retries and TLS; ``host`` overrides
     its host. The low-level APIs stay available as ``jobs``, ``health``, ``misc``.
@@ -84,7 +84,7 @@ class Client:
         """The signing key (loaded, or created, on first use)."""
         with self._key_lock:
             if self._key is None:
-                from bacalhau_client.signing import UserKey
+                from bacalhau_client.keys import UserKey
 
                 self._key = UserKey.default()
             return self._key
