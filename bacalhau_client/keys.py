@@ -61,9 +61,7 @@ class UserKey:
         if not isinstance(private_key, rsa.RSAPrivateKey):
             raise ValueError("%s: expected an RSA private key, got %s" % (source, type(private_key).__name__))
         if not MIN_KEY_BITS <= private_key.key_size <= MAX_KEY_BITS:
-            raise ValueError("%s: the RSA key has %d bits; a user key must have %d to %d bits; create one with "
-                             "UserKey.generate().save(path)" % (source, private_key.key_size, MIN_KEY_BITS,
-                                                                 MAX_KEY_BITS))
+            raise _wrong_size(source, private_key.key_size)
         self._private_key = private_key
         public_der = private_key.public_key().public_bytes(serialization.Encoding.DER,
                                                            serialization.PublicFormat.PKCS1)
@@ -94,6 +92,7 @@ class UserKey:
         if b"ENCRYPTED" in data:
             raise ValueError("%s: the private key is encrypted; the bacalhau CLI uses an unencrypted key: "
                              "decrypt it with `openssl rsa -traditional -in <file> -out <new file>`" % source)
+        _check_key_size(data, source)
         try:
             private_key = serialization.load_pem_private_key(data, password=None)
         except (ValueError, TypeError, UnsupportedAlgorithm):
@@ -197,6 +196,29 @@ def _read_key_file(path: str):
     finally:
         os.close(descriptor)
     return b"".join(chunks), status.st_mode
+
+
+def _check_key_size(data: bytes, source: str) -> None:
+    """Refuse a key of the wrong size before it is validated: checking a huge key's primes takes seconds.
+
+    The key is parsed without validation only to read its size (cryptography
+    39 and later); the caller then loads it again, validated.
+    """
+    from cryptography.exceptions import UnsupportedAlgorithm
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    try:
+        unchecked = serialization.load_pem_private_key(data, password=None, unsafe_skip_rsa_key_validation=True)
+    except (ValueError, TypeError, UnsupportedAlgorithm):
+        return  # not parseable this way (or an older cryptography): the validated load reports it
+    if isinstance(unchecked, rsa.RSAPrivateKey) and not MIN_KEY_BITS <= unchecked.key_size <= MAX_KEY_BITS:
+        raise _wrong_size(source, unchecked.key_size)
+
+
+def _wrong_size(source: str, bits: int) -> ValueError:
+    return ValueError("%s: the RSA key has %d bits; a user key must have %d to %d bits; create one with "
+                      "UserKey.generate().save(path)" % (source, bits, MIN_KEY_BITS, MAX_KEY_BITS))
 
 
 def _too_large(source: str, size: int) -> ValueError:

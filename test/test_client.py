@@ -162,10 +162,22 @@ def test_is_finished_needs_a_live_shard_and_every_live_shard_terminal():
 JOB_ID = "9304c616-291f-41ad-b862-54e133c0149e"
 
 
-def states_server(state):
-    """A loopback node whose /states answers ``{"state": state}``."""
-    body = json.dumps({"state": state}).encode("utf-8")
-    return LoopbackServer(lambda request: (200, {"Content-Type": "application/json"}, body))
+@pytest.fixture(scope="module")
+def states_node():
+    """A loopback node whose /states answers ``{"state": <its .state>}``; set ``.state`` before calling it."""
+    def answer(request):
+        return 200, {"Content-Type": "application/json"}, json.dumps({"state": server.state}).encode("utf-8")
+
+    with LoopbackServer(answer) as server:
+        server.state = None
+        yield server
+
+
+@pytest.fixture
+def odd_client(states_node, user_key):
+    """A client of ``states_node``."""
+    with Client(states_node.url, user_key) as client:
+        yield client
 
 
 def completed(stdout):
@@ -182,33 +194,31 @@ def completed(stdout):
     {"Nodes": {"QmA": {"Shards": {"0": {"State": "Completed", "RunOutput": {"stdout": 42}}}}}},
     {"Nodes": {"QmA": {"Shards": {"0": {"State": ["Completed"], "RunOutput": {"stdout": "x"}}}}}},
 ], ids=lambda state: json.dumps(state))
-def test_stdout_of_an_odd_state_is_empty(user_key, state):
-    with states_server(state) as server, Client(server.url, user_key) as client:
-        assert client.stdout(JOB_ID) == ""
+def test_stdout_of_an_odd_state_is_empty(states_node, odd_client, state):
+    states_node.state = state
+    assert odd_client.stdout(JOB_ID) == ""
 
 
-def test_stdout_orders_shards_by_index_and_puts_non_integer_keys_by_their_own_index(user_key):
-    state = {"Nodes": {"QmB": {"Shards": {"10": completed("d"), "2": completed("c")}},
+def test_stdout_orders_shards_by_index_and_puts_non_integer_keys_by_their_own_index(states_node, odd_client):
+    states_node.state = {"Nodes": {"QmB": {"Shards": {"10": completed("d"), "2": completed("c")}},
                        "QmA": {"Shards": {"first": completed("a"), "x": dict(completed("b"), ShardIndex=1),
                                           "1.5": None}}}}
-    with states_server(state) as server, Client(server.url, user_key) as client:
-        assert client.stdout(JOB_ID) == "abcd"
+    assert odd_client.stdout(JOB_ID) == "abcd"
 
 
-def test_states_of_a_null_state_is_an_empty_job_state(user_key):
-    with states_server(None) as server, Client(server.url, user_key) as client:
-        assert client.states(JOB_ID) == ModelJobState()
+def test_states_of_a_null_state_is_an_empty_job_state(states_node, odd_client):
+    states_node.state = None
+    assert odd_client.states(JOB_ID) == ModelJobState()
 
 
-def test_wait_raises_job_failed_for_an_error_shard_without_output_or_status(user_key):
-    state = {"Nodes": {"QmA": {"Shards": {"0": {"State": "Error", "Status": None, "RunOutput": None},
+def test_wait_raises_job_failed_for_an_error_shard_without_output_or_status(states_node, odd_client):
+    states_node.state = {"Nodes": {"QmA": {"Shards": {"0": {"State": "Error", "Status": None, "RunOutput": None},
                                           "x": {"State": "Error", "RunOutput": {"stderr": 3, "exitCode": "1"}},
                                           "1": {"State": "Error", "Status": "boom",
                                                 "RunOutput": {"stderr": "oops", "exitCode": 2}}}},
                        "QmB": None}}
-    with states_server(state) as server, Client(server.url, user_key) as client:
-        with pytest.raises(JobFailed) as error:
-            client.wait(JOB_ID, poll_interval=0.01)
+    with pytest.raises(JobFailed) as error:
+        odd_client.wait(JOB_ID, poll_interval=0.01)
     assert error.value.shards == [FailedShard("QmA", -1, "", "", None), FailedShard("QmA", 0, "", "", None),
                                   FailedShard("QmA", 1, "boom", "oops", 2)]
     assert str(error.value) == ("job %s failed: shard -1 on QmA: Error; shard 0 on QmA: Error; shard 1 on QmA: boom"
