@@ -13,13 +13,19 @@ oddly typed parts (no nodes, ``null`` shards, non-integer shard keys, no
 (True, 'Completed', 'hello\\n')
 """
 
-from typing import Any, Dict, Iterator, List, NamedTuple, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Dict, Iterator, List, NamedTuple, Optional, Tuple, Union
 
 from bacalhau_client.models.enums import JobStateType
 
+if TYPE_CHECKING:
+    from bacalhau_client.models.model_job_state import ModelJobState
+
+# What the functions below read: a job state model, its wire dict, or nothing (anything else reads as no shards).
+JobStateLike = Union["ModelJobState", Dict[str, Any], None]
+
 __all__ = [
-    "FailedShard", "JOB_NOT_FOUND_CODE", "SHORT_ID_LENGTH", "completed_stdout", "failed_shards", "is_finished",
-    "iter_shards", "job_not_found_message", "run_output", "short_id", "summarize_state",
+    "FailedShard", "JOB_NOT_FOUND_CODE", "JobStateLike", "SHORT_ID_LENGTH", "completed_stdout", "failed_shards",
+    "is_finished", "iter_shards", "job_not_found_message", "run_output", "shard_state", "short_id", "summarize_state",
 ]
 
 # A job's short ID: the first characters of its ID, accepted wherever an ID is (Go's model.ShortIDLength).
@@ -53,7 +59,7 @@ def short_id(job_id: str) -> str:
     return job_id[:SHORT_ID_LENGTH]
 
 
-def iter_shards(state: Any) -> Iterator[Tuple[str, int, Dict[str, Any]]]:
+def iter_shards(state: JobStateLike) -> Iterator[Tuple[str, int, Dict[str, Any]]]:
     """Every ``(node_id, shard_index, shard state wire dict)`` of a job state, in node and shard order.
 
     A node or shard that is not a JSON object is read as an empty one (a
@@ -74,14 +80,14 @@ def shard_state(shard: Dict[str, Any]) -> Optional[str]:
     return value if isinstance(value, str) else None
 
 
-def is_finished(state: Any) -> bool:
+def is_finished(state: JobStateLike) -> bool:
     """The node's rule: every shard not Cancelled is Completed or Error, and at least one is not Cancelled."""
     live = [value for value in (shard_state(shard) for _, _, shard in iter_shards(state))
             if value != JobStateType.CANCELLED]
     return bool(live) and all(value in _FINAL for value in live)
 
 
-def failed_shards(state: Any) -> List[FailedShard]:
+def failed_shards(state: JobStateLike) -> List[FailedShard]:
     """The shards of a job state that ended in ``Error``, with their status and what the run printed."""
     failed = []
     for node_id, index, shard in iter_shards(state):
@@ -92,7 +98,7 @@ def failed_shards(state: Any) -> List[FailedShard]:
     return failed
 
 
-def summarize_state(state: Any) -> str:
+def summarize_state(state: JobStateLike) -> str:
     """One word for a job's progress: Completed or Error when finished, else how far its live shards got.
 
     ``Submitted`` when no node has taken the job yet, ``Cancelled`` when every
@@ -108,7 +114,7 @@ def summarize_state(state: Any) -> str:
     return _PROGRESS[max(reached)] if reached else JobStateType.RUNNING
 
 
-def completed_stdout(state: Any) -> str:
+def completed_stdout(state: JobStateLike) -> str:
     """The standard output of the completed shards, joined in node and shard order."""
     return "".join(_text(_object(shard.get(_RUN_OUTPUT)).get("stdout")) for _, _, shard in iter_shards(state)
                    if shard_state(shard) == JobStateType.COMPLETED)
