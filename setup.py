@@ -6,7 +6,8 @@ from pathlib import Path
 from setuptools import find_packages, setup
 
 HERE = Path(__file__).parent
-VERSION = re.search(r'__version__ = "([^"]+)"', (HERE / "bacalhau_client" / "__init__.py").read_text()).group(1)
+# Read, not imported: building must not need the package's dependencies.
+VERSION = re.search(r'__version__ = "([^"]+)"', (HERE / "bacalhau_client" / "_version.py").read_text()).group(1)
 
 setup(
     name="bacalhau_client",
@@ -21,7 +22,6 @@ setup(
     install_requires=[
         "urllib3>=1.26,<3",
         "certifi>=2017.4.17",
-        "python-dateutil>=2.8",
         # RSA signing of submissions; imported only when a job is signed.
         "cryptography>=3.4",
         # Live job events over the node's /websocket; imported only when following a job.

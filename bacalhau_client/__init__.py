@@ -4,66 +4,86 @@
 >>> api = bacalhau_client.JobApi()              # the default public node
 >>> api.list(bacalhau_client.PublicapiListRequest(client_id=my_client_id))
 
-Signing (:mod:`bacalhau_client.signing`), the high-level :class:`Client` and
-the local node (:mod:`bacalhau_client.devserver`) load on first use, so that
-importing the package stays cheap and does not need ``cryptography``.
+Every public name loads its module on first use, so ``import bacalhau_client``
+costs almost nothing and needs neither ``cryptography`` nor the models: the
+API classes, the models, signing, the high-level :class:`Client` and the local
+node (:mod:`bacalhau_client.devserver`) are imported when first named.
 """
 
-__version__ = "1.0.0"
+from typing import TYPE_CHECKING, List
 
-from typing import TYPE_CHECKING  # noqa: E402
-
-from bacalhau_client.api import HealthApi, JobApi, MiscApi  # noqa: E402
-from bacalhau_client.api_client import ApiClient  # noqa: E402
-from bacalhau_client.configuration import Configuration  # noqa: E402
-from bacalhau_client.exceptions import (  # noqa: E402
-    ApiConnectionError, ApiDecodeError, ApiException, ApiSSLError, ApiTimeoutError, BadRequestError,
-    NotFoundError, RateLimitError, ServerError,
-)
-from bacalhau_client.models import (  # noqa: E402,F401
-    APIVersion, Engine, Field, JobEventType, JobLocalEventType, JobStateType, Model, Publisher,
-    StorageSourceType, Timestamp, Verifier,
-)
-from bacalhau_client.models import MODEL_NAMES as _MODEL_NAMES, __all__ as _model_names  # noqa: E402
+from bacalhau_client._version import __version__  # noqa: F401 (the package version, public)
 
 if TYPE_CHECKING:  # what the lazy names below are, for type checkers and editors
+    from bacalhau_client.api import HealthApi, JobApi, MiscApi  # noqa: F401
+    from bacalhau_client.api_client import ApiClient  # noqa: F401
     from bacalhau_client.client import Client, JobFailed  # noqa: F401
+    from bacalhau_client.configuration import Configuration  # noqa: F401
     from bacalhau_client.devserver import LocalRequesterNode  # noqa: F401
+    from bacalhau_client.exceptions import (  # noqa: F401
+        ApiConnectionError, ApiDecodeError, ApiException, ApiSSLError, ApiTimeoutError, BadRequestError,
+        NotFoundError, RateLimitError, ServerError,
+    )
+    from bacalhau_client.keys import UserKey  # noqa: F401
     from bacalhau_client.models import *  # noqa: F401,F403
-    from bacalhau_client.signing import UserKey, canonical_json, sign_submit_request  # noqa: F401
+    from bacalhau_client.signing import canonical_json, sign_submit_request  # noqa: F401
 
-# Public names that load their module on first use: {name: module}. Models
-# (ModelJob, ...) load the same way, through bacalhau_client.models.
-_LAZY = {
+# Public names other than the models: {name: the module that defines it}. The
+# models (ModelJob, ..., the enums, Timestamp) come from bacalhau_client.models.
+_EXPORTS = {
+    "HealthApi": "bacalhau_client.api",
+    "JobApi": "bacalhau_client.api",
+    "MiscApi": "bacalhau_client.api",
+    "ApiClient": "bacalhau_client.api_client",
+    "Configuration": "bacalhau_client.configuration",
+    "ApiConnectionError": "bacalhau_client.exceptions",
+    "ApiDecodeError": "bacalhau_client.exceptions",
+    "ApiException": "bacalhau_client.exceptions",
+    "ApiSSLError": "bacalhau_client.exceptions",
+    "ApiTimeoutError": "bacalhau_client.exceptions",
+    "BadRequestError": "bacalhau_client.exceptions",
+    "NotFoundError": "bacalhau_client.exceptions",
+    "RateLimitError": "bacalhau_client.exceptions",
+    "ServerError": "bacalhau_client.exceptions",
     "Client": "bacalhau_client.client",
     "JobFailed": "bacalhau_client.client",
-    "UserKey": "bacalhau_client.signing",
+    "UserKey": "bacalhau_client.keys",
     "canonical_json": "bacalhau_client.signing",
     "sign_submit_request": "bacalhau_client.signing",
     "LocalRequesterNode": "bacalhau_client.devserver",
 }
 
 
-def __getattr__(name):
-    if name in _MODEL_NAMES:
-        module_name = "bacalhau_client.models"
-    else:
-        module_name = _LAZY.get(name)
-    if module_name is None:
-        raise AttributeError("module 'bacalhau_client' has no attribute %r" % name)
+def _public_names() -> List[str]:
+    from bacalhau_client import models
+
+    return sorted(_EXPORTS) + list(models.__all__)
+
+
+def __getattr__(name: str):
     import importlib
 
-    value = getattr(importlib.import_module(module_name), name)
+    if name == "__all__":  # what `from bacalhau_client import *` gives; the models' names load models
+        value = _public_names()
+    elif name in _EXPORTS:
+        value = getattr(importlib.import_module(_EXPORTS[name]), name)
+    elif name[:1].isupper():
+        models = importlib.import_module("bacalhau_client.models")
+        if name not in models.__all__:
+            raise AttributeError("module %r has no attribute %r" % (__name__, name))
+        value = getattr(models, name)
+    elif name.startswith("__"):
+        raise AttributeError("module %r has no attribute %r" % (__name__, name))
+    else:  # a submodule, as `bacalhau_client.models` after a plain `import bacalhau_client`
+        try:
+            value = importlib.import_module("%s.%s" % (__name__, name))
+        except ModuleNotFoundError as error:
+            if error.name != "%s.%s" % (__name__, name):
+                raise
+            raise AttributeError("module %r has no attribute %r" % (__name__, name)) from None
     globals()[name] = value  # later lookups skip this function
     return value
 
 
-def __dir__():
-    return sorted(set(globals()) | set(__all__))
-
-
-__all__ = [
-    "ApiClient", "ApiConnectionError", "ApiDecodeError", "ApiException", "ApiSSLError", "ApiTimeoutError",
-    "BadRequestError", "Configuration", "HealthApi", "JobApi", "MiscApi", "NotFoundError",
-    "RateLimitError", "ServerError",
-] + list(_model_names) + sorted(_LAZY)
+def __dir__() -> List[str]:
+    return sorted(set(globals()) | set(_public_names()))

@@ -5,7 +5,7 @@ import re
 from datetime import date, datetime
 from typing import Any, Dict, Optional
 
-from bacalhau_client import __version__
+from bacalhau_client._version import __version__
 from bacalhau_client.configuration import Configuration
 from bacalhau_client.exceptions import ApiDecodeError
 from bacalhau_client.models.base import MODEL_REGISTRY, Model

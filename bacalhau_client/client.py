@@ -18,7 +18,7 @@ import os
 import threading
 from collections import abc
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Dict, Iterable, Iterator, List, NamedTuple, Optional, Tuple, Union
+from typing import TYPE_CHECKING, Any, Dict, Iterable, Iterator, List, Optional, Tuple, Union
 
 from bacalhau_client.api import HealthApi, JobApi, MiscApi
 from bacalhau_client.api_client import ApiClient
@@ -28,22 +28,13 @@ from bacalhau_client.models import (
     ModelJob, ModelJobCreatePayload, ModelJobEvent, ModelJobLocalEvent, ModelJobState, ModelPublishedResult,
     PublicapiEventsRequest, PublicapiListRequest, PublicapiLocalEventsRequest, PublicapiStateRequest,
 )
-from bacalhau_client.models.enums import JobStateType
+from bacalhau_client.models.job_state import (  # noqa: F401 (the job rules stay importable from here)
+    SHORT_ID_LENGTH, FailedShard, completed_stdout, failed_shards, is_finished, iter_shards, job_not_found_message,
+    summarize_state,
+)
 
 if TYPE_CHECKING:
     from bacalhau_client.following import JobEventStream
-
-SHORT_ID_LENGTH = 8
-
-
-class FailedShard(NamedTuple):
-    """One shard that ended in ``Error``: where, why, and what the run printed."""
-
-    node_id: str
-    shard_index: int
-    status: str
-    stderr: str
-    exit_code: Optional[int]
 
 
 class JobFailed(Exception):
@@ -68,73 +59,12 @@ class JobFailed(Exception):
         return (type(self), (self.job_id, self.shards, self.state))
 
 
-def iter_shards(state: Union[ModelJobState, Dict[str, Any], None]) -> Iterator[Tuple[str, int, Dict[str, Any]]]:
-    """Every ``(node_id, shard_index, shard state wire dict)`` of a job state, in node and shard order.
-
-    Odd but parseable states are read as far as they make sense: nodes or
-    shards that are not objects are skipped, a shard key that is not a
-    number takes the shard's own ``ShardIndex`` (else -1).
-    """
-    wire = state.to_wire() if isinstance(state, ModelJobState) else state
-    nodes = wire.get("Nodes") if isinstance(wire, dict) else None
-    if not isinstance(nodes, dict):
-        return
-    for node_id in sorted(nodes, key=str):
-        shards = nodes[node_id].get("Shards") if isinstance(nodes[node_id], dict) else None
-        if not isinstance(shards, dict):
-            continue
-        indexed = [(_shard_index(key, shard), key) for key, shard in shards.items()
-                   if shard is None or isinstance(shard, dict)]
-        for index, key in sorted(indexed, key=lambda item: (item[0], str(item[1]))):
-            yield node_id, index, shards[key] or {}
-
-
-def _shard_index(key: Any, shard: Optional[Dict[str, Any]]) -> int:
-    if isinstance(key, str) and key.isascii() and key.isdigit():
-        return int(key)
-    own = (shard or {}).get("ShardIndex")
-    return own if isinstance(own, int) and not isinstance(own, bool) else -1
-
-
-def is_finished(state: Union[ModelJobState, Dict[str, Any], None]) -> bool:
-    """The node's rule: every shard not Cancelled is Completed or Error, and at least one is not Cancelled."""
-    live = [shard.get("State") for _, _, shard in iter_shards(state) if shard.get("State") != JobStateType.CANCELLED]
-    return bool(live) and all(value in (JobStateType.COMPLETED, JobStateType.ERROR) for value in live)
-
-
-def failed_shards(state: Union[ModelJobState, Dict[str, Any], None]) -> List[FailedShard]:
-    """The shards of a job state that ended in ``Error``."""
-    failed = []
-    for node_id, index, shard in iter_shards(state):
-        if shard.get("State") == JobStateType.ERROR:
-            output = shard.get("RunOutput")
-            output = output if isinstance(output, dict) else {}
-            status, stderr, exit_code = shard.get("Status"), output.get("stderr"), output.get("exitCode")
-            failed.append(FailedShard(node_id, index, status if isinstance(status, str) else "",
-                                      stderr if isinstance(stderr, str) else "",
-                                      exit_code if isinstance(exit_code, int) else None))
-    return failed
-
-
-def summarize_state(state: Union[ModelJobState, Dict[str, Any], None]) -> str:
-    """One word for a job's progress: Completed or Error when finished, else how far its live shards got."""
-    states = [shard.get("State") for _, _, shard in iter_shards(state)]
-    live = [value for value in states if value != JobStateType.CANCELLED]
-    if not live:
-        return JobStateType.CANCELLED if states else "Submitted"
-    if is_finished(state):
-        return JobStateType.ERROR if failed_shards(state) else JobStateType.COMPLETED
-    progress = [JobStateType.BIDDING, JobStateType.WAITING, JobStateType.RUNNING, JobStateType.VERIFYING]
-    reached = [progress.index(value) for value in live if value in progress]
-    return progress[max(reached)] if reached else JobStateType.RUNNING
-
-
 class Client:
     """Submit and follow jobs on one requester node, signing with one user key.
 
     ``host`` is the node's URL; without it, ``BACALHAU_API_HOST`` and
     ``BACALHAU_API_PORT`` name it, as for the ``bacalhau`` CLI. ``key`` is a
-    :class:`~bacalhau_client.signing.UserKey`; without it, the CLI's own key
+    :class:`~bacalhau_client.keys.UserKey`; without it, the CLI's own key
     (``$BACALHAU_DIR/user_id.pem``, created when missing) is loaded on first
     use. ``configuration`` sets timeouts, retries and TLS; ``host`` overrides
     its host. The low-level APIs stay available as ``jobs``, ``health``, ``misc``.
@@ -160,7 +90,7 @@ class Client:
         """The signing key (loaded, or created, on first use)."""
         with self._key_lock:
             if self._key is None:
-                from bacalhau_client.signing import UserKey
+                from bacalhau_client.keys import UserKey
 
                 self._key = UserKey.default()
             return self._key
@@ -192,7 +122,7 @@ class Client:
         _check_job_id(job_id)
         jobs = self.jobs.list(PublicapiListRequest(client_id=self._known_client_id(), id=job_id, max_jobs=1)).jobs
         if not jobs:
-            raise NotFoundError(400, message="Job not found. ID: %s" % job_id, method="POST", path="/list")
+            raise NotFoundError(400, message=job_not_found_message(job_id), method="POST", path="/list")
         return jobs[0]
 
     def list(self, limit: int = 10, all: bool = False, sort_by: str = "created_at",
@@ -209,7 +139,9 @@ class Client:
     def states(self, job_id: str) -> ModelJobState:
         """The job's state: for each node, each shard's state, output and results."""
         request = PublicapiStateRequest(client_id=self._known_client_id(), job_id=self._full_id(job_id))
-        return self.jobs.states(request).state or ModelJobState()
+        state = self.jobs.states(request).state
+        # A node that answers `null` (or something else than an object) for the state has no shards to show.
+        return state if isinstance(state, ModelJobState) else ModelJobState()
 
     def events(self, job_id: str) -> List[ModelJobEvent]:
         """The job's events, in the order they happened."""
@@ -297,9 +229,7 @@ class Client:
 
     def stdout(self, job_id: str) -> str:
         """The standard output of the job's completed shards, joined in node and shard order."""
-        return "".join((shard.get("RunOutput") or {}).get("stdout", "")
-                       for _, _, shard in iter_shards(self.states(job_id))
-                       if shard.get("State") == JobStateType.COMPLETED)
+        return completed_stdout(self.states(job_id))
 
     def download(self, job_id: str, dest: Union[str, "os.PathLike[str]", None] = None, *,
                  gateway: Optional[str] = None, timeout: Optional[float] = None) -> Path:

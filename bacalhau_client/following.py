@@ -24,7 +24,8 @@ from collections import OrderedDict
 from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from bacalhau_client.client import JobFailed, failed_shards, is_finished, iter_shards, summarize_state
+from bacalhau_client.client import JobFailed
+from bacalhau_client.models.job_state import failed_shards, is_finished, iter_shards, summarize_state
 from bacalhau_client.exceptions import ApiConnectionError, ApiDecodeError, ApiTimeoutError, exception_for_status
 from bacalhau_client.models import (
     ModelJob, ModelJobEvent, ModelJobState, PublicapiEventsRequest, PublicapiListRequest, PublicapiStateRequest,
@@ -639,6 +640,6 @@ def _own_client_id(client) -> str:
     """
     if client._key is not None:
         return client.client_id
-    from bacalhau_client.signing import default_key_path
+    from bacalhau_client.keys import default_key_path
 
     return client.client_id if default_key_path().is_file() else ""

@@ -1,4 +1,4 @@
-"""Every endpoint, under every name and call option, as a real HTTP exchange with a loopback server."""
+"""Every endpoint of the table, its names and the call options, as real HTTP exchanges with a loopback server."""
 
 import json
 from typing import Any, Callable, Dict, NamedTuple, Optional, Tuple
@@ -15,6 +15,7 @@ from bacalhau_client import (
     PublicapiStateResponse, PublicapiSubmitRequest, PublicapiSubmitResponse, PublicapiVersionRequest,
     PublicapiVersionResponse, TypesHealthInfo,
 )
+from bacalhau_client.api.endpoints import BY_NAME, ENDPOINTS, READ_ONLY_PATHS, Endpoint, by_path
 
 USER_AGENT = "bacalhau-client-python/%s" % bacalhau_client.__version__
 CLIENT_ID = "ac13188e93c97a9c2e7cf8e86c7313156a73436036f30da1ececc2ce79f9ea51"
@@ -58,12 +59,9 @@ ANSWERS: Dict[str, Tuple[str, bytes]] = {
 }
 
 
-class Endpoint(NamedTuple):
-    api: type
-    seed: str
-    alias: str
-    method: str
-    path: str
+class Case(NamedTuple):
+    """How one endpoint of the table is exercised."""
+
     body: Optional[Callable[[], Any]]  # what the caller passes; None for GET endpoints
     sent: Optional[Any]  # the JSON the node must receive
     check: Callable[[Any], bool]  # the returned data is right
@@ -73,51 +71,40 @@ def state_request():
     return PublicapiStateRequest(client_id=CLIENT_ID, job_id=JOB_ID)
 
 
-ENDPOINTS = [
-    Endpoint(JobApi, "pkgapi_server_submit", "submit", "POST", "/submit",
-             lambda: PublicapiSubmitRequest.from_wire(json.loads(json.dumps(SIGNED_REQUEST))), SIGNED_REQUEST,
-             lambda data: isinstance(data, PublicapiSubmitResponse) and data.job.id == JOB_ID),
-    Endpoint(JobApi, "pkgpublicapi_list", "list", "POST", "/list",
-             lambda: PublicapiListRequest(client_id=CLIENT_ID), {"client_id": CLIENT_ID, "max_jobs": 10},
-             lambda data: isinstance(data, PublicapiListResponse) and data.jobs[0].id == JOB_ID),
-    Endpoint(JobApi, "pkgpublicapievents", "events", "POST", "/events",
-             lambda: PublicapiEventsRequest(client_id=CLIENT_ID, job_id=JOB_ID),
-             {"client_id": CLIENT_ID, "job_id": JOB_ID},
-             lambda data: isinstance(data, PublicapiEventsResponse) and data.events[0].event_name == "Created"),
-    Endpoint(JobApi, "pkgpublicapilocal_events", "local_events", "POST", "/local_events",
-             lambda: PublicapiLocalEventsRequest(client_id=CLIENT_ID, job_id=JOB_ID),
-             {"client_id": CLIENT_ID, "job_id": JOB_ID},
-             lambda data: isinstance(data, PublicapiLocalEventsResponse)
-             and data.local_events[0].event_name == "Selected"),
-    Endpoint(JobApi, "pkgpublicapiresults", "results", "POST", "/results", state_request,
-             {"client_id": CLIENT_ID, "job_id": JOB_ID},
-             lambda data: isinstance(data, PublicapiResultsResponse)
-             and data.results[0].data.cid == "QmTVmC7JBD2ES2qGPqBNVWnX1KeEPNrPGb7rJ8cpFgtefe"),
-    Endpoint(JobApi, "pkgpublicapistates", "states", "POST", "/states", state_request,
-             {"client_id": CLIENT_ID, "job_id": JOB_ID},
-             lambda data: isinstance(data, PublicapiStateResponse)
-             and data.state.nodes["QmdZQ7ZbhnvWY1J12XYKGHApJ6aufKyLNSvf8jZBrBaAVL"].shards["0"].state == "Completed"),
-    Endpoint(HealthApi, "api_serverlivez", "livez", "GET", "/livez", None, None,
-             lambda data: type(data) is str and data == "OK"),
-    Endpoint(HealthApi, "api_serverreadyz", "readyz", "GET", "/readyz", None, None,
-             lambda data: type(data) is str and data == "READY"),
-    Endpoint(HealthApi, "api_serverhealthz", "healthz", "GET", "/healthz", None, None,
-             lambda data: isinstance(data, TypesHealthInfo) and data.free_space.root.free == 60),
-    Endpoint(HealthApi, "api_serverlogz", "logz", "GET", "/logz", None, None,
-             lambda data: data == "13:32:55 INF job created\n13:32:56 INF bid accepted\n"),
-    Endpoint(HealthApi, "api_servervarz", "varz", "GET", "/varz", None, None, lambda data: data == {}),
-    Endpoint(HealthApi, "api_serverdebug", "debug", "GET", "/debug", None, None,
-             lambda data: isinstance(data, PublicapiDebugResponse) and data.requester_jobs[0].state == "Running"),
-    Endpoint(MiscApi, "api_serverid", "id", "GET", "/id", None, None,
-             lambda data: type(data) is str and data == PEER_ID),
-    Endpoint(MiscApi, "api_serverpeers", "peers", "GET", "/peers", None, None,
-             lambda data: data == {"bacalhau-job-event": [PEER_ID, "QmSyJ8VUd4YSPwZFJSJsHmmmmg7sd4BAc2yHY73nisJo86"]}),
-    Endpoint(MiscApi, "api_serverversion", "version", "POST", "/version",
-             lambda: PublicapiVersionRequest(client_id=CLIENT_ID), {"client_id": CLIENT_ID},
-             lambda data: isinstance(data, PublicapiVersionResponse)
-             and data.build_version_info.gitversion == "v0.3.13"),
-]
-ENDPOINT_IDS = [endpoint.alias for endpoint in ENDPOINTS]
+CASES: Dict[str, Case] = {
+    "submit": Case(lambda: PublicapiSubmitRequest.from_wire(json.loads(json.dumps(SIGNED_REQUEST))), SIGNED_REQUEST,
+                   lambda data: isinstance(data, PublicapiSubmitResponse) and data.job.id == JOB_ID),
+    "list": Case(lambda: PublicapiListRequest(client_id=CLIENT_ID), {"client_id": CLIENT_ID, "max_jobs": 10},
+                 lambda data: isinstance(data, PublicapiListResponse) and data.jobs[0].id == JOB_ID),
+    "events": Case(lambda: PublicapiEventsRequest(client_id=CLIENT_ID, job_id=JOB_ID),
+                   {"client_id": CLIENT_ID, "job_id": JOB_ID},
+                   lambda data: isinstance(data, PublicapiEventsResponse) and data.events[0].event_name == "Created"),
+    "local_events": Case(lambda: PublicapiLocalEventsRequest(client_id=CLIENT_ID, job_id=JOB_ID),
+                         {"client_id": CLIENT_ID, "job_id": JOB_ID},
+                         lambda data: isinstance(data, PublicapiLocalEventsResponse)
+                         and data.local_events[0].event_name == "Selected"),
+    "results": Case(state_request, {"client_id": CLIENT_ID, "job_id": JOB_ID},
+                    lambda data: isinstance(data, PublicapiResultsResponse)
+                    and data.results[0].data.cid == "QmTVmC7JBD2ES2qGPqBNVWnX1KeEPNrPGb7rJ8cpFgtefe"),
+    "states": Case(state_request, {"client_id": CLIENT_ID, "job_id": JOB_ID},
+                   lambda data: isinstance(data, PublicapiStateResponse) and data.state.nodes[
+                       "QmdZQ7ZbhnvWY1J12XYKGHApJ6aufKyLNSvf8jZBrBaAVL"].shards["0"].state == "Completed"),
+    "livez": Case(None, None, lambda data: type(data) is str and data == "OK"),
+    "readyz": Case(None, None, lambda data: type(data) is str and data == "READY"),
+    "healthz": Case(None, None, lambda data: isinstance(data, TypesHealthInfo) and data.free_space.root.free == 60),
+    "logz": Case(None, None, lambda data: data == "13:32:55 INF job created\n13:32:56 INF bid accepted\n"),
+    "varz": Case(None, None, lambda data: data == {}),
+    "debug": Case(None, None,
+                  lambda data: isinstance(data, PublicapiDebugResponse) and data.requester_jobs[0].state == "Running"),
+    "id": Case(None, None, lambda data: type(data) is str and data == PEER_ID),
+    "peers": Case(None, None, lambda data: data == {
+        "bacalhau-job-event": [PEER_ID, "QmSyJ8VUd4YSPwZFJSJsHmmmmg7sd4BAc2yHY73nisJo86"]}),
+    "version": Case(lambda: PublicapiVersionRequest(client_id=CLIENT_ID), {"client_id": CLIENT_ID},
+                    lambda data: isinstance(data, PublicapiVersionResponse)
+                    and data.build_version_info.gitversion == "v0.3.13"),
+}
+ENDPOINT_IDS = [endpoint.name for endpoint in ENDPOINTS]
+API_CLASSES = {"JobApi": JobApi, "HealthApi": HealthApi, "MiscApi": MiscApi}
 
 # How a call is made: (method name suffix, keyword options, whether the result is (data, status, headers)).
 CALL_STYLES = {
@@ -132,6 +119,8 @@ CALL_STYLES = {
     "timeout_float_pair": ("", {"_request_timeout": (0.5, 2.5)}, False),
     "no_retries": ("", {"_retries": 0}, False),
 }
+# Every endpoint goes through one call path, so the options are checked on a JSON POST and a text GET.
+OPTION_ENDPOINTS = [BY_NAME["states"], BY_NAME["livez"]]
 
 
 def answer(request):
@@ -153,10 +142,11 @@ def client(server):
 
 
 def call(client: ApiClient, endpoint: Endpoint, name: str, **options):
-    method = getattr(endpoint.api(client), name)
-    if endpoint.body is None:
+    method = getattr(API_CLASSES[endpoint.api](client), name)
+    case = CASES[endpoint.name]
+    if case.body is None:
         return method(**options)
-    return method(endpoint.body(), **options)
+    return method(case.body(), **options)
 
 
 def assert_request_received(server, endpoint: Endpoint) -> None:
@@ -165,54 +155,105 @@ def assert_request_received(server, endpoint: Endpoint) -> None:
     request = server.requests[0]
     assert (request.method, request.path) == (endpoint.method, endpoint.path)
     assert request.headers["User-Agent"] == USER_AGENT
-    text_only = endpoint.path in ("/livez", "/readyz", "/logz")
-    assert request.headers["Accept"] == ("text/plain" if text_only else "application/json")
-    if endpoint.sent is None:
+    assert request.headers["Accept"] == ("text/plain" if endpoint.text else "application/json")
+    sent = CASES[endpoint.name].sent
+    if sent is None:
         assert "Content-Type" not in request.headers
         assert request.body == b""
     else:
         assert request.headers["Content-Type"] == "application/json"
         assert int(request.headers["Content-Length"]) == len(request.body)
-        assert json.loads(request.body) == endpoint.sent
+        assert json.loads(request.body) == sent
 
 
 def assert_http_info(result, endpoint: Endpoint) -> None:
     data, status, headers = result
-    assert endpoint.check(data)
+    assert CASES[endpoint.name].check(data)
     assert status == 200
     assert headers["Content-Type"] == ANSWERS[endpoint.path][0]
 
 
-@pytest.mark.parametrize("style", sorted(CALL_STYLES))
-@pytest.mark.parametrize("use_alias", [False, True], ids=["seed_name", "alias"])
+# --- the table ------------------------------------------------------------------------------------------------
+
+
+def test_every_endpoint_of_the_table_is_exercised_here():
+    assert sorted(CASES) == sorted(BY_NAME) and sorted(ANSWERS) == sorted(endpoint.path for endpoint in ENDPOINTS)
+
+
+def test_every_alias_and_its_twin_is_the_seed_method():
+    twin = "_with_http_info"
+    differing = [(endpoint.api, alias) for endpoint in ENDPOINTS for alias, seed in (
+        (endpoint.name, endpoint.seed_name), (endpoint.name + twin, endpoint.seed_name + twin))
+        if getattr(API_CLASSES[endpoint.api], alias) is not getattr(API_CLASSES[endpoint.api], seed)]
+    assert differing == []
+
+
+def test_api_classes_have_exactly_the_tables_endpoints():
+    for name, api_class in API_CLASSES.items():
+        seeds = {member for member, value in vars(api_class).items() if callable(value) and not member.startswith("_")
+                 and not member.endswith("_with_http_info") and value.__name__ == member}
+        assert seeds == {endpoint.seed_name for endpoint in ENDPOINTS if endpoint.api == name}
+
+
+def test_only_submit_is_not_read_only_and_paths_find_their_endpoint():
+    assert sorted({endpoint.path for endpoint in ENDPOINTS} - READ_ONLY_PATHS) == ["/submit"]
+    assert [by_path(endpoint.path) for endpoint in ENDPOINTS] == list(ENDPOINTS)
+    assert by_path("/nope") is None
+
+
+def test_local_node_serves_the_tables_routes():
+    from bacalhau_client.devserver.http_handler import ROUTES
+
+    assert {path: method for path, (method, _) in ROUTES.items()} == {
+        endpoint.path: endpoint.method for endpoint in ENDPOINTS}
+
+
+# --- every endpoint, plain and with http info -----------------------------------------------------------------
+
+
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=ENDPOINT_IDS)
-def test_endpoint_call(server, client, endpoint, use_alias, style):
+def test_endpoint_returns_its_data(server, client, endpoint):
+    assert CASES[endpoint.name].check(call(client, endpoint, endpoint.seed_name))
+    assert_request_received(server, endpoint)
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=ENDPOINT_IDS)
+def test_endpoint_with_http_info_returns_data_status_headers(server, client, endpoint):
+    assert_http_info(call(client, endpoint, endpoint.name + "_with_http_info"), endpoint)
+    assert_request_received(server, endpoint)
+
+
+# --- call options ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("style", sorted(CALL_STYLES))
+@pytest.mark.parametrize("endpoint", OPTION_ENDPOINTS, ids=lambda endpoint: endpoint.name)
+def test_call_option(server, client, endpoint, style):
     suffix, options, http_info = CALL_STYLES[style]
-    result = call(client, endpoint, (endpoint.alias if use_alias else endpoint.seed) + suffix, **options)
+    result = call(client, endpoint, endpoint.seed_name + suffix, **options)
     if http_info:
         assert_http_info(result, endpoint)
     else:
-        assert endpoint.check(result)
+        assert CASES[endpoint.name].check(result)
     assert_request_received(server, endpoint)
 
 
-@pytest.mark.parametrize("use_alias", [False, True], ids=["seed_name", "alias"])
-@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=ENDPOINT_IDS)
-def test_endpoint_call_with_async_req_returns_an_async_result(server, client, endpoint, use_alias):
-    pending = call(client, endpoint, endpoint.alias if use_alias else endpoint.seed, async_req=True)
-    assert endpoint.check(pending.get(timeout=30))
+@pytest.mark.parametrize("endpoint", OPTION_ENDPOINTS, ids=lambda endpoint: endpoint.name)
+def test_async_req_returns_an_async_result(server, client, endpoint):
+    pending = call(client, endpoint, endpoint.name, async_req=True)
+    assert CASES[endpoint.name].check(pending.get(timeout=30))
     assert_request_received(server, endpoint)
 
 
-@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=ENDPOINT_IDS)
-def test_endpoint_with_http_info_and_async_req_returns_data_status_headers(server, client, endpoint):
-    pending = call(client, endpoint, endpoint.alias + "_with_http_info", async_req=True)
+@pytest.mark.parametrize("endpoint", OPTION_ENDPOINTS, ids=lambda endpoint: endpoint.name)
+def test_with_http_info_and_async_req_returns_data_status_headers(server, client, endpoint):
+    pending = call(client, endpoint, endpoint.name + "_with_http_info", async_req=True)
     assert_http_info(pending.get(timeout=30), endpoint)
 
 
-@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=ENDPOINT_IDS)
-def test_endpoint_without_preloading_returns_the_unread_response(server, client, endpoint):
-    response = call(client, endpoint, endpoint.seed, _preload_content=False)
+@pytest.mark.parametrize("endpoint", OPTION_ENDPOINTS, ids=lambda endpoint: endpoint.name)
+def test_without_preloading_returns_the_unread_response(server, client, endpoint):
+    response = call(client, endpoint, endpoint.seed_name, _preload_content=False)
     try:
         assert response.status == 200
         assert response.read() == ANSWERS[endpoint.path][1]
@@ -221,9 +262,9 @@ def test_endpoint_without_preloading_returns_the_unread_response(server, client,
     assert_request_received(server, endpoint)
 
 
-@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=ENDPOINT_IDS)
-def test_endpoint_with_http_info_without_preloading_returns_response_status_headers(server, client, endpoint):
-    response, status, headers = call(client, endpoint, endpoint.alias + "_with_http_info", _preload_content=False)
+@pytest.mark.parametrize("endpoint", OPTION_ENDPOINTS, ids=lambda endpoint: endpoint.name)
+def test_with_http_info_without_preloading_returns_response_status_headers(server, client, endpoint):
+    response, status, headers = call(client, endpoint, endpoint.name + "_with_http_info", _preload_content=False)
     try:
         assert status == 200
         assert headers["Content-Type"] == ANSWERS[endpoint.path][0]
@@ -286,18 +327,18 @@ def test_model_body_is_sent_as_utf8_json_with_non_ascii_raw(server, client):
 OPTIONS_TEXT = "_preload_content, _request_timeout, _retries, _return_http_data_only, async_req"
 
 
-@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=ENDPOINT_IDS)
-def test_unknown_keyword_raises_type_error_naming_it(server, client, endpoint):
-    with pytest.raises(TypeError) as raised:
-        call(client, endpoint, endpoint.seed, timeout=5)
-    assert str(raised.value) == "%s() got an unexpected keyword argument 'timeout' (options: %s)" % (
-        endpoint.alias, OPTIONS_TEXT)
+def test_unknown_keyword_raises_type_error_naming_the_endpoint(server, client):
+    messages = []
+    for endpoint in ENDPOINTS:
+        with pytest.raises(TypeError) as raised:
+            call(client, endpoint, endpoint.seed_name, timeout=5)
+        messages.append(str(raised.value))
+    assert messages == ["%s() got an unexpected keyword argument 'timeout' (options: %s)"
+                        % (endpoint.name, OPTIONS_TEXT) for endpoint in ENDPOINTS]
     assert server.requests == []
 
 
-JOB_BODY_TYPES = {"submit": "PublicapiSubmitRequest", "list": "PublicapiListRequest",
-                  "events": "PublicapiEventsRequest", "local_events": "PublicapiLocalEventsRequest",
-                  "results": "PublicapiStateRequest", "states": "PublicapiStateRequest"}
+JOB_BODY_TYPES = {endpoint.name: endpoint.body_type for endpoint in ENDPOINTS if endpoint.api == "JobApi"}
 
 
 @pytest.mark.parametrize("alias", sorted(JOB_BODY_TYPES))

@@ -15,6 +15,7 @@ from conftest import ROOT
 import bacalhau_client
 from bacalhau_client import HealthApi, JobApi, MiscApi, models
 from bacalhau_client.api.base import CALL_OPTIONS, BaseApi
+from bacalhau_client.api.endpoints import ENDPOINTS
 from bacalhau_client.models import enums
 from bacalhau_client.models.base import Model
 
@@ -130,17 +131,22 @@ def test_every_documented_method_exists(api_class):
 def test_every_seed_method_has_its_own_section(api_class):
     doc = read(DOCS / ("%s.md" % api_class.__name__))
     sections = re.findall(r"^# \*\*(\w+)\*\*$", doc, flags=re.M)
-    seed_names = [name for name, member in vars(api_class).items() if inspect.isfunction(member)
-                  and not name.endswith("_with_http_info") and member.__name__ == name]
-    assert sorted(sections) == sorted(seed_names)
+    assert sorted(sections) == sorted(endpoint.seed_name for endpoint in ENDPOINTS
+                                      if endpoint.api == api_class.__name__)
 
 
 def test_every_seed_method_is_in_the_docs_index():
     index = read(DOCS / "README.md")
-    for api_class in API_CLASSES:
-        for name, member in vars(api_class).items():
-            if inspect.isfunction(member) and member.__name__ == name and not name.endswith("_with_http_info"):
-                assert "[**%s**](%s.md#%s)" % (name, api_class.__name__, name) in index
+    assert [endpoint.seed_name for endpoint in ENDPOINTS
+            if "[**%s**](%s.md#%s)" % (endpoint.seed_name, endpoint.api, endpoint.seed_name) not in index] == []
+
+
+@pytest.mark.parametrize("api_class", API_CLASSES, ids=lambda cls: cls.__name__)
+def test_endpoint_table_of_each_api_doc_is_the_endpoint_table(api_class):
+    doc = read(DOCS / ("%s.md" % api_class.__name__))
+    rows = re.findall(r"^\[\*\*(\w+)\*\*\]\(\w+\.md#\w+\) \| `(\w+)` \| \*\*(\w+)\*\* (/\w+) \|", doc, flags=re.M)
+    assert rows == [(endpoint.seed_name, endpoint.name, endpoint.method, endpoint.path) for endpoint in ENDPOINTS
+                    if endpoint.api == api_class.__name__]
 
 
 def test_keyword_options_documented_are_the_ones_accepted():
@@ -241,27 +247,9 @@ def python_examples(relative_path: str) -> List[str]:
     return re.findall(r"```python\n(.*?)```", read(ROOT / relative_path), flags=re.S)
 
 
-@pytest.fixture(scope="module")
-def local_node(tmp_path_factory):
-    """A local node the examples talk to (as the CLI's environment names it), with one finished job."""
-    from bacalhau_client import Client
-    from bacalhau_client.devserver import LocalRequesterNode
-    from bacalhau_client.jobs import docker_job
-
-    with pytest.MonkeyPatch.context() as env, LocalRequesterNode(step_delay=0) as node:
-        host, port = node.url.rsplit(":", 1)
-        env.setenv("BACALHAU_API_HOST", host)
-        env.setenv("BACALHAU_API_PORT", port)
-        env.setenv("BACALHAU_DIR", str(tmp_path_factory.mktemp("bacalhau_dir")))
-        with Client(node.url) as client:
-            job = client.submit(docker_job("ubuntu", ["date"]))
-            client.wait(job.id, timeout=60)
-            yield node, client.client_id, job.id
-
-
 @pytest.mark.parametrize("relative_path", EXAMPLE_DOCS)
-def test_python_examples_run_against_a_local_node(local_node, relative_path, capsys):
-    node, client_id, job_id = local_node
+def test_python_examples_run_against_a_local_node(example_node, relative_path, capsys):
+    node, client_id, job_id = example_node.node, example_node.client_id, example_node.job_id
     examples = python_examples(relative_path)
     assert examples, relative_path
     for number, code in enumerate(examples, 1):

@@ -1,7 +1,8 @@
-"""What every API class shares: the client it calls through and the per-call options."""
+"""What every API class shares: the client it calls through, the per-call options, one call path."""
 
-from typing import Any, Dict, Optional
+from typing import Any, Callable, Dict, Optional
 
+from bacalhau_client.api.endpoints import Endpoint
 from bacalhau_client.api_client import ApiClient
 from bacalhau_client.models.base import MODEL_REGISTRY, Model
 
@@ -15,18 +16,25 @@ class BaseApi:
     def __init__(self, api_client: Optional[ApiClient] = None):
         self.api_client = api_client or ApiClient()
 
-    def _call(self, method_name: str, http_method: str, path: str, options: Dict[str, Any], *,
-              body: Any = None, body_type: Optional[str] = None, response_type: Optional[str] = None,
-              idempotent: bool = True):
+    def _call(self, endpoint: Endpoint, options: Dict[str, Any], body: Any = None, *,
+              encode: Optional[Callable[[Any], Any]] = None):
+        """Send ``body`` to ``endpoint`` with the caller's ``options``.
+
+        ``encode`` turns the checked body into what is sent. The options are
+        checked before the body, and both before anything is sent. ``options`` without ``_return_http_data_only`` (the
+        ``_with_http_info`` methods) return ``(data, status, headers)``.
+        """
         for name in options:
             if name not in CALL_OPTIONS:
                 raise TypeError("%s() got an unexpected keyword argument %r (options: %s)"
-                                % (method_name, name, ", ".join(sorted(CALL_OPTIONS))))
-        if body_type is not None:
-            body = check_body(method_name, body, body_type)
+                                % (endpoint.name, name, ", ".join(sorted(CALL_OPTIONS))))
+        if endpoint.body_type is not None:
+            body = check_body(endpoint.name, body, endpoint.body_type)
+            if encode is not None:
+                body = encode(body)
         options.setdefault("_return_http_data_only", False)
-        return self.api_client.call_api(path, http_method, body, response_type, idempotent=idempotent,
-                                        **options)
+        return self.api_client.call_api(endpoint.path, endpoint.method, body, endpoint.response_type,
+                                        idempotent=endpoint.read_only, **options)
 
 
 def check_body(method_name: str, body: Any, body_type: str) -> Any:

@@ -3,6 +3,7 @@
 from typing import Any
 
 from bacalhau_client.api.base import BaseApi, data_only
+from bacalhau_client.api.endpoints import BY_NAME
 from bacalhau_client.models import PublicapiDebugResponse, TypesHealthInfo
 
 
@@ -15,7 +16,7 @@ class HealthApi(BaseApi):
 
     def api_serverlivez_with_http_info(self, **kwargs: Any):
         """Like :meth:`api_serverlivez`, returning ``(data, status, headers)``."""
-        return self._call("livez", "GET", "/livez", kwargs, response_type="str")
+        return self._call(BY_NAME["livez"], kwargs)
 
     def api_serverreadyz(self, **kwargs: Any) -> str:
         """``GET /readyz``: ``"READY"`` once the node accepts jobs."""
@@ -23,7 +24,7 @@ class HealthApi(BaseApi):
 
     def api_serverreadyz_with_http_info(self, **kwargs: Any):
         """Like :meth:`api_serverreadyz`, returning ``(data, status, headers)``."""
-        return self._call("readyz", "GET", "/readyz", kwargs, response_type="str")
+        return self._call(BY_NAME["readyz"], kwargs)
 
     def api_serverhealthz(self, **kwargs: Any) -> TypesHealthInfo:
         """``GET /healthz``: free disk space of the node's mounts."""
@@ -31,7 +32,7 @@ class HealthApi(BaseApi):
 
     def api_serverhealthz_with_http_info(self, **kwargs: Any):
         """Like :meth:`api_serverhealthz`, returning ``(data, status, headers)``."""
-        return self._call("healthz", "GET", "/healthz", kwargs, response_type="TypesHealthInfo")
+        return self._call(BY_NAME["healthz"], kwargs)
 
     def api_serverlogz(self, **kwargs: Any) -> str:
         """``GET /logz``: the tail of the node's log, as text."""
@@ -39,7 +40,7 @@ class HealthApi(BaseApi):
 
     def api_serverlogz_with_http_info(self, **kwargs: Any):
         """Like :meth:`api_serverlogz`, returning ``(data, status, headers)``."""
-        return self._call("logz", "GET", "/logz", kwargs, response_type="str")
+        return self._call(BY_NAME["logz"], kwargs)
 
     def api_servervarz(self, **kwargs: Any) -> dict:
         """``GET /varz``: the node's variables, a JSON object (``{}`` on v0.3 nodes)."""
@@ -47,7 +48,7 @@ class HealthApi(BaseApi):
 
     def api_servervarz_with_http_info(self, **kwargs: Any):
         """Like :meth:`api_servervarz`, returning ``(data, status, headers)``."""
-        return self._call("varz", "GET", "/varz", kwargs, response_type="object")
+        return self._call(BY_NAME["varz"], kwargs)
 
     def api_serverdebug(self, **kwargs: Any) -> PublicapiDebugResponse:
         """``GET /debug``: compute capacity and the jobs in progress."""
@@ -55,7 +56,7 @@ class HealthApi(BaseApi):
 
     def api_serverdebug_with_http_info(self, **kwargs: Any):
         """Like :meth:`api_serverdebug`, returning ``(data, status, headers)``."""
-        return self._call("debug", "GET", "/debug", kwargs, response_type="PublicapiDebugResponse")
+        return self._call(BY_NAME["debug"], kwargs)
 
     livez = api_serverlivez
     livez_with_http_info = api_serverlivez_with_http_info

@@ -9,7 +9,8 @@ pair) and ``_retries``.
 
 from typing import Any, Union
 
-from bacalhau_client.api.base import BaseApi, check_body, data_only
+from bacalhau_client.api.base import BaseApi, data_only
+from bacalhau_client.api.endpoints import BY_NAME
 from bacalhau_client.models import (
     PublicapiEventsRequest, PublicapiEventsResponse, PublicapiListRequest, PublicapiListResponse,
     PublicapiLocalEventsRequest, PublicapiLocalEventsResponse, PublicapiResultsResponse,
@@ -23,7 +24,7 @@ DEFAULT_MAX_JOBS = 10
 class JobApi(BaseApi):
     """The node's job endpoints.
 
-    >>> api = JobApi(ApiClient(Configuration(host="http://127.0.0.1:1234")))
+    >>> api = JobApi(ApiClient(Configuration.from_env()))   # BACALHAU_API_HOST/PORT, as the CLI
     >>> api.states(PublicapiStateRequest(client_id=cid, job_id=job_id)).state.nodes
     """
 
@@ -42,9 +43,7 @@ class JobApi(BaseApi):
         """Like :meth:`pkgapi_server_submit`, returning ``(data, status, headers)``."""
         from bacalhau_client.signing import encode_submit_request
 
-        body = check_body("submit", body, "PublicapiSubmitRequest")
-        return self._call("submit", "POST", "/submit", kwargs, body=encode_submit_request(body),
-                          response_type="PublicapiSubmitResponse", idempotent=False)
+        return self._call(BY_NAME["submit"], kwargs, body, encode=encode_submit_request)
 
     def pkgpublicapi_list(self, body: Union[PublicapiListRequest, dict], **kwargs: Any) -> PublicapiListResponse:
         """Simply lists jobs.
@@ -58,11 +57,12 @@ class JobApi(BaseApi):
 
     def pkgpublicapi_list_with_http_info(self, body: Union[PublicapiListRequest, dict], **kwargs: Any):
         """Like :meth:`pkgpublicapi_list`, returning ``(data, status, headers)``."""
-        body = check_body("list", body, "PublicapiListRequest")
+        return self._call(BY_NAME["list"], kwargs, body, encode=self._with_max_jobs)
+
+    def _with_max_jobs(self, body: Union[PublicapiListRequest, dict]) -> dict:
+        """The list request's wire form, with ``max_jobs`` set to the default when left out."""
         wire = body if isinstance(body, dict) else self.api_client.sanitize_for_serialization(body)
-        if wire.get("max_jobs") is None:
-            wire = dict(wire, max_jobs=DEFAULT_MAX_JOBS)
-        return self._call("list", "POST", "/list", kwargs, body=wire, response_type="PublicapiListResponse")
+        return wire if wire.get("max_jobs") is not None else dict(wire, max_jobs=DEFAULT_MAX_JOBS)
 
     def pkgpublicapievents(self, body: Union[PublicapiEventsRequest, dict], **kwargs: Any) -> PublicapiEventsResponse:
         """Returns the events related to the job-id passed in the body payload. Useful for troubleshooting."""
@@ -70,8 +70,7 @@ class JobApi(BaseApi):
 
     def pkgpublicapievents_with_http_info(self, body: Union[PublicapiEventsRequest, dict], **kwargs: Any):
         """Like :meth:`pkgpublicapievents`, returning ``(data, status, headers)``."""
-        return self._call("events", "POST", "/events", kwargs, body=body, body_type="PublicapiEventsRequest",
-                          response_type="PublicapiEventsResponse")
+        return self._call(BY_NAME["events"], kwargs, body)
 
     def pkgpublicapilocal_events(self, body: Union[PublicapiLocalEventsRequest, dict],
                                  **kwargs: Any) -> PublicapiLocalEventsResponse:
@@ -80,8 +79,7 @@ class JobApi(BaseApi):
 
     def pkgpublicapilocal_events_with_http_info(self, body: Union[PublicapiLocalEventsRequest, dict], **kwargs: Any):
         """Like :meth:`pkgpublicapilocal_events`, returning ``(data, status, headers)``."""
-        return self._call("local_events", "POST", "/local_events", kwargs, body=body,
-                          body_type="PublicapiLocalEventsRequest", response_type="PublicapiLocalEventsResponse")
+        return self._call(BY_NAME["local_events"], kwargs, body)
 
     def pkgpublicapiresults(self, body: Union[PublicapiStateRequest, dict], **kwargs: Any) -> PublicapiResultsResponse:
         """Returns the results of the job-id specified in the body payload."""
@@ -89,8 +87,7 @@ class JobApi(BaseApi):
 
     def pkgpublicapiresults_with_http_info(self, body: Union[PublicapiStateRequest, dict], **kwargs: Any):
         """Like :meth:`pkgpublicapiresults`, returning ``(data, status, headers)``."""
-        return self._call("results", "POST", "/results", kwargs, body=body, body_type="PublicapiStateRequest",
-                          response_type="PublicapiResultsResponse")
+        return self._call(BY_NAME["results"], kwargs, body)
 
     def pkgpublicapistates(self, body: Union[PublicapiStateRequest, dict], **kwargs: Any) -> PublicapiStateResponse:
         """Returns the state of the job-id specified in the body payload."""
@@ -98,8 +95,7 @@ class JobApi(BaseApi):
 
     def pkgpublicapistates_with_http_info(self, body: Union[PublicapiStateRequest, dict], **kwargs: Any):
         """Like :meth:`pkgpublicapistates`, returning ``(data, status, headers)``."""
-        return self._call("states", "POST", "/states", kwargs, body=body, body_type="PublicapiStateRequest",
-                          response_type="PublicapiStateResponse")
+        return self._call(BY_NAME["states"], kwargs, body)
 
     submit = pkgapi_server_submit
     submit_with_http_info = pkgapi_server_submit_with_http_info

@@ -3,6 +3,7 @@
 from typing import Any, Dict, List, Union
 
 from bacalhau_client.api.base import BaseApi, data_only
+from bacalhau_client.api.endpoints import BY_NAME
 from bacalhau_client.models import PublicapiVersionRequest, PublicapiVersionResponse
 
 
@@ -15,8 +16,7 @@ class MiscApi(BaseApi):
 
     def api_serverid_with_http_info(self, **kwargs: Any):
         """Like :meth:`api_serverid`, returning ``(data, status, headers)``."""
-        # The node writes its ID as a JSON string ("Qm..."), so it is parsed as JSON.
-        return self._call("id", "GET", "/id", kwargs, response_type="object")
+        return self._call(BY_NAME["id"], kwargs)
 
     def api_serverpeers(self, **kwargs: Any) -> Dict[str, List[str]]:
         """``GET /peers``: for each pubsub topic, the peer IDs the node sees."""
@@ -24,7 +24,7 @@ class MiscApi(BaseApi):
 
     def api_serverpeers_with_http_info(self, **kwargs: Any):
         """Like :meth:`api_serverpeers`, returning ``(data, status, headers)``."""
-        return self._call("peers", "GET", "/peers", kwargs, response_type="dict(str, list[str])")
+        return self._call(BY_NAME["peers"], kwargs)
 
     def api_serverversion(self, body: Union[PublicapiVersionRequest, dict, None] = None,
                           **kwargs: Any) -> PublicapiVersionResponse:
@@ -34,9 +34,7 @@ class MiscApi(BaseApi):
     def api_serverversion_with_http_info(self, body: Union[PublicapiVersionRequest, dict, None] = None,
                                          **kwargs: Any):
         """Like :meth:`api_serverversion`, returning ``(data, status, headers)``."""
-        return self._call("version", "POST", "/version", kwargs,
-                          body=PublicapiVersionRequest() if body is None else body,
-                          body_type="PublicapiVersionRequest", response_type="PublicapiVersionResponse")
+        return self._call(BY_NAME["version"], kwargs, PublicapiVersionRequest() if body is None else body)
 
     id = api_serverid
     id_with_http_info = api_serverid_with_http_info

@@ -7,7 +7,7 @@ with a value), written out in Go's full form by :func:`bacalhau_client.canonical
 
 from typing import Any, Callable, Dict, List, Optional
 
-from bacalhau_client.client import is_finished
+from bacalhau_client.models.job_state import is_finished
 from bacalhau_client.models.timestamp import Timestamp
 
 
@@ -65,5 +65,5 @@ class JobRecord:
         return dict(self.job, JobState=self.job_state())
 
     def is_finished(self) -> bool:
-        """Whether the job is finished, by the node's rule (see :func:`bacalhau_client.client.is_finished`)."""
+        """Whether the job is finished, by the node's rule (see :func:`bacalhau_client.models.job_state.is_finished`)."""
         return is_finished(self.job_state())
