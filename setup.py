@@ -26,6 +26,8 @@ setup(
         "cryptography>=3.4",
         # Live job events over the node's /websocket; imported only when following a job.
         "websocket-client>=1.2",
+        # YAML job files (`create job.yaml`, jobs.from_file); imported only when a YAML file is read.
+        "PyYAML>=5.1",
     ],
     entry_points={"console_scripts": ["bacalhau-client=bacalhau_client.cli:main"]},
     classifiers=[
