@@ -205,7 +205,7 @@ def test_undecodable_gzip_body_raises_decode_error():
     noise = random.Random(9).randbytes(512)
     with FaultyServer(reply(200, noise, {"Content-Encoding": "gzip"})) as server, client_for(server.url) as client:
         error = fails_within(TIMEOUT + SLACK, ApiDecodeError, states, client)
-    assert "could not decode the answer" in str(error)
+    assert "could not decode the gzip answer from 127.0.0.1" in str(error)
 
 
 def test_invalid_utf8_in_json_raises_decode_error():

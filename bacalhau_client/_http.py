@@ -1,0 +1,199 @@
+"""urllib3 connection classes that keep each answer to its own call.
+
+urllib3 reads answers with :class:`http.client.HTTPResponse`, which trusts the
+server in three ways this module removes:
+
+- It skips only ``100 Continue``; any other informational answer (``103 Early
+  Hints``) is taken as *the* answer, and the real one stays on the connection
+  for the next call to read. :class:`BoundedHTTPResponse` skips every 1xx but
+  ``101``, and a ``101`` closes the connection.
+- A socket timeout bounds each read, not the call: a node that drips one byte
+  per second never times out. Each read here is given at most the time left
+  before the call's deadline (:func:`call_deadline`).
+- Bytes the node sent after the end of its answer would be read as the next
+  call's answer. When an answer ends with unread bytes buffered, the socket is
+  shut down, so the pool replaces the connection instead of reusing it.
+
+A whole-body read (urllib3 preloads the body this way) reads at most the
+call's limit (``Configuration.max_response_bytes``): a longer body raises
+:class:`ResponseTooLarge` with a short prefix, and its connection is closed.
+The limits of a call are set for the thread making it by :func:`call_bounds`.
+"""
+
+import http.client
+import io
+import socket
+import threading
+import time
+from contextlib import contextmanager
+from typing import Iterator, Optional
+
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
+# What a too-large answer keeps of its body, for the error message.
+PREFIX_BYTES = 1024
+# Informational answers skipped before the final one; a node sending more is broken.
+MAX_INFORMATIONAL = 16
+_MAX_LINE = 65536
+_MAX_HEADERS = 100
+
+_call = threading.local()
+
+
+@contextmanager
+def call_bounds(deadline: Optional[float], limit: Optional[int]) -> Iterator[None]:
+    """Bound the answers this thread receives: reads end by ``deadline`` (``time.monotonic()``), bodies at ``limit`` bytes."""
+    previous = getattr(_call, "bounds", None)
+    _call.bounds = (deadline, limit)
+    try:
+        yield
+    finally:
+        _call.bounds = previous
+
+
+class ResponseTooLarge(http.client.HTTPException):
+    """The body is longer than the call's limit; ``prefix`` is its first bytes."""
+
+    def __init__(self, response: http.client.HTTPResponse, limit: int, prefix: bytes):
+        super().__init__("the answer is larger than %d bytes" % limit)
+        self.status = response.status
+        self.reason = response.reason
+        self.headers = dict(response.msg.items()) if response.msg is not None else {}
+        self.limit = limit
+        self.prefix = prefix
+
+
+class DeadlinePassed(socket.timeout):
+    """The call's deadline passed while its answer was still arriving."""
+
+
+class _DeadlineReader(io.RawIOBase):
+    """The socket's byte stream, each read cut to the time left before the deadline.
+
+    ``tell()`` is the count of bytes received, so the buffered reader above it
+    can say how many of them were not consumed (see ``_unread``).
+    """
+
+    def __init__(self, stream: io.RawIOBase, sock: socket.socket, deadline: Optional[float]):
+        super().__init__()
+        self._stream = stream
+        self._sock = sock
+        self._deadline = deadline
+        self._timeout = sock.gettimeout()
+        self.received = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> Optional[int]:
+        if self._deadline is not None:
+            left = self._deadline - time.monotonic()
+            if left <= 0:
+                raise DeadlinePassed("the call's deadline passed while the answer was arriving")
+            if self._timeout is None or left < self._timeout:
+                self._sock.settimeout(left)
+        count = self._stream.readinto(buffer)
+        if count:
+            self.received += count
+        return count
+
+    def tell(self) -> int:
+        return self.received
+
+    def fileno(self) -> int:
+        return self._stream.fileno()
+
+    def close(self) -> None:
+        if not self.closed:
+            self._stream.close()
+        super().close()
+
+
+class BoundedHTTPResponse(http.client.HTTPResponse):
+    """An ``http.client`` answer that skips 1xx, obeys the call's deadline and never leaves bytes behind."""
+
+    def __init__(self, sock, debuglevel=0, method=None, url=None):
+        super().__init__(sock, debuglevel, method, url)
+        self._socket = sock
+        deadline, self._limit = getattr(_call, "bounds", None) or (None, None)
+        self.fp = io.BufferedReader(_DeadlineReader(self.fp.detach(), sock, deadline))
+
+    def _read_status(self):
+        for _ in range(MAX_INFORMATIONAL):
+            version, status, reason = super()._read_status()
+            if not 100 <= status < 200 or status == 101:
+                return version, status, reason
+            self._skip_header_block()
+        raise http.client.HTTPException("more than %d informational (1xx) answers" % MAX_INFORMATIONAL)
+
+    def begin(self):
+        super().begin()
+        if self.status == 101:
+            self.will_close = True  # the connection now speaks another protocol: never reuse it
+
+    def _skip_header_block(self) -> None:
+        for _ in range(_MAX_HEADERS + 1):
+            line = self.fp.readline(_MAX_LINE + 1)
+            if len(line) > _MAX_LINE:
+                raise http.client.LineTooLong("header line")
+            if line in (b"\r\n", b"\n", b""):
+                return
+        raise http.client.HTTPException("got more than %d headers" % _MAX_HEADERS)
+
+    def read(self, amt=None):
+        if amt is not None or self.fp is None or self._limit is None:
+            return super().read(amt)
+        return self._read_bounded(self._limit)
+
+    def _read_bounded(self, limit: int) -> bytes:
+        """The whole body, or :class:`ResponseTooLarge` once it passes ``limit`` bytes."""
+        if self.length is not None and not self.chunked and self._method != "HEAD":
+            if self.length > limit:
+                self._too_large(limit, super().read(min(self.length, PREFIX_BYTES)))
+            return super().read()  # raises IncompleteRead when the body ends early
+        data = super().read(limit + 1)
+        if len(data) > limit:
+            self._too_large(limit, data[:PREFIX_BYTES])
+        if self.fp is not None:
+            self._close_conn()  # a body that ends with the connection: it ended
+        return data
+
+    def _too_large(self, limit: int, prefix: bytes) -> None:
+        error = ResponseTooLarge(self, limit, prefix)
+        self.will_close = True
+        self._shutdown()
+        if self.fp is not None:
+            self._close_conn()
+        raise error
+
+    def _close_conn(self):
+        fp = self.fp
+        if fp is not None and fp.raw.tell() != fp.tell():
+            self._shutdown()  # bytes after the end of the answer: this connection is not trusted again
+        super()._close_conn()
+
+    def _shutdown(self) -> None:
+        try:
+            self._socket.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass  # already closed by the peer
+
+
+class BoundedHTTPConnection(HTTPConnection):
+    response_class = BoundedHTTPResponse
+
+
+class BoundedHTTPSConnection(HTTPSConnection):
+    response_class = BoundedHTTPResponse
+
+
+class BoundedHTTPConnectionPool(HTTPConnectionPool):
+    ConnectionCls = BoundedHTTPConnection
+
+
+class BoundedHTTPSConnectionPool(HTTPSConnectionPool):
+    ConnectionCls = BoundedHTTPSConnection
+
+
+POOL_CLASSES = {"http": BoundedHTTPConnectionPool, "https": BoundedHTTPSConnectionPool}
