@@ -213,14 +213,13 @@ def check_timeout(value: Any, name: str = "timeout") -> Any:
             if seconds is not None and seconds is not urllib3.Timeout.DEFAULT_TIMEOUT:
                 check_seconds("%s.%s" % (name, part), seconds)
         return value
-    if isinstance(value, (tuple, list)):
-        if len(value) != 2:
-            raise ValueError("%s: expected seconds or a (connect, read) pair of them, got %r" % (name, value))
+    if isinstance(value, (tuple, list)) and len(value) == 2:
         check_seconds("%s (connect)" % name, value[0])
         check_seconds("%s (read)" % name, value[1])
         return value
-    check_seconds(name, value)
-    return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return check_seconds(name, value) and value
+    raise ValueError("%s: expected seconds or a (connect, read) pair of them, got %r" % (name, value))
 
 
 def check_ipfs_gateway(value: Any, name: str) -> str:

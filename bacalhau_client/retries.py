@@ -108,7 +108,7 @@ class RetrySettings:
             return cls()
         if value is False:
             return cls(total=0)
-        if isinstance(value, int):
+        if isinstance(value, int) and value >= 0:
             return cls(total=value)
         raise ValueError("retries: expected a whole number >= 0, False, a RetrySettings or a urllib3 Retry, "
                          "got %r" % (value,))

@@ -280,13 +280,14 @@ def test_submit_answered_429_raises_rate_limit_error_once(submit):
     assert len(server.requests_to("/submit")) == 1
 
 
-def test_307_redirect_is_followed_with_the_same_body_for_read_only_calls():
+def test_307_redirect_of_a_post_read_only_call_is_not_followed():
     moved = reply(307, headers={"Location": "/v2/states"})
     with FaultyServer(moved, reply(200, STATE_BODY)) as server, client_for(server.url) as client:
-        states(client)
-    first, second = server.requests
-    assert (first.path, second.path) == ("/states", "/v2/states")
-    assert second.body == first.body
+        error = fails_within(TIMEOUT + SLACK, ApiException, states, client)
+    assert (type(error), error.status, error.headers["Location"]) == (ApiException, 307, "/v2/states")
+    assert str(error) == ("HTTP 307 Temporary Redirect from POST /states: redirect to '/v2/states' not followed: "
+                          "POST requests are never redirected")
+    assert [request.path for request in server.requests] == ["/states"]
 
 
 def test_307_redirect_of_submit_is_not_followed(submit):

@@ -69,13 +69,6 @@ def test_backoff_with_jitter_stays_in_the_upper_half_of_the_wait():
     assert len(set(waits)) > 400
 
 
-def test_redirect_restarts_the_backoff():
-    policy = failed(without_jitter(read_only_policy(10)), 2, read_timeout())
-    policy = policy.increment("POST", URL, response=answer_with(307, {"Location": "/v2/states"}))
-    assert policy.get_backoff_time() == 0.0
-    assert policy.next_wait == 0.0
-
-
 @pytest.mark.parametrize("error", [read_timeout(), refused(), ConnectTimeoutError(None, "timed out"),
                                    ProtocolError("Connection aborted.", ConnectionResetError(104, "reset"))],
                          ids=["read timeout", "refused", "connect timeout", "reset"])
@@ -212,33 +205,62 @@ def test_read_only_call_is_retried_after_503(name):
     assert len(server.requests) == 2
 
 
-@pytest.mark.parametrize("retries, message", [
-    (-1, "retries: expected a whole number >= 0, False or a urllib3 Retry, got -1"),
-    ("3", "retries: expected a whole number >= 0, False or a urllib3 Retry, got '3'"),
-    (2.5, "retries: expected a whole number >= 0, False or a urllib3 Retry, got 2.5"),
-])
-def test_invalid_retries_raise_value_error(retries, message):
+@pytest.mark.parametrize("retries", [-1, "3", 2.5, [3]])
+def test_invalid_retries_raise_value_error_when_the_configuration_is_made(retries):
     with pytest.raises(ValueError) as caught:
-        ApiClient(Configuration(host="http://127.0.0.1:1", retries=retries))
+        Configuration(host="http://127.0.0.1:1", retries=retries)
+    assert str(caught.value) == (
+        "retries: expected a whole number >= 0, False, a RetrySettings or a urllib3 Retry, got %r" % (retries,))
+
+
+SECONDS = "expected seconds above 0 and at most 1e+06"
+
+
+@pytest.mark.parametrize("deadline", [0, -1, "10", True, float("inf"), float("nan"), 1e300, 1e10])
+def test_invalid_deadline_raises_value_error_when_the_configuration_is_made(deadline):
+    with pytest.raises(ValueError) as caught:
+        Configuration(host="http://127.0.0.1:1", deadline=deadline)
+    assert str(caught.value) == "deadline: %s, got %r" % (SECONDS, deadline)
+
+
+@pytest.mark.parametrize("timeout, message", [
+    (0, "timeout: %s, got 0" % SECONDS),
+    (-1, "timeout: %s, got -1" % SECONDS),
+    (float("inf"), "timeout: %s, got inf" % SECONDS),
+    (float("nan"), "timeout: %s, got nan" % SECONDS),
+    (1e300, "timeout: %s, got 1e+300" % SECONDS),
+    ((1, 0), "timeout (read): %s, got 0" % SECONDS),
+    ((5, 1e10), "timeout (read): %s, got 10000000000.0" % SECONDS),
+    ((float("inf"), 5), "timeout (connect): %s, got inf" % SECONDS),
+    ((1, 2, 3), "timeout: expected seconds or a (connect, read) pair of them, got (1, 2, 3)"),
+    ("5", "timeout: expected seconds or a (connect, read) pair of them, got '5'"),
+    (None, "timeout: expected seconds or a (connect, read) pair of them, got None"),
+    (urllib3.Timeout(connect=1, read=float("inf")), "timeout.read: %s, got inf" % SECONDS),
+])
+def test_invalid_timeout_raises_value_error_when_the_configuration_is_made(timeout, message):
+    with pytest.raises(ValueError) as caught:
+        Configuration(host="http://127.0.0.1:1", timeout=timeout)
     assert str(caught.value) == message
 
 
-@pytest.mark.parametrize("deadline", [0, -1, "10", True])
-def test_invalid_deadline_raises_value_error(deadline):
-    with pytest.raises(ValueError) as caught:
-        ApiClient(Configuration(host="http://127.0.0.1:1", deadline=deadline))
-    assert str(caught.value) == "deadline: expected seconds > 0 or None, got %r" % (deadline,)
-
-
-@pytest.mark.parametrize("timeout", [0, -1, (1, 0), (1, 2, 3), "5", None])
-def test_invalid_timeout_raises_value_error(timeout):
-    with pytest.raises(ValueError) as caught:
-        ApiClient(Configuration(host="http://127.0.0.1:1", timeout=timeout))
-    assert str(caught.value) == "timeout: expected seconds > 0 or a (connect, read) pair of them, got %r" % (timeout,)
+def test_invalid_setting_assigned_later_raises_value_error_at_once():
+    config = Configuration(host="http://127.0.0.1:1")
+    with pytest.raises(ValueError, match="deadline: expected seconds"):
+        config.deadline = float("inf")
+    with pytest.raises(ValueError, match="timeout: expected seconds"):
+        config.timeout = -5
+    assert (config.deadline, config.timeout) == (None, (10.0, 300.0))
 
 
 def test_invalid_per_call_timeout_raises_value_error():
     with ApiClient(Configuration(host="http://127.0.0.1:1")) as client:
         with pytest.raises(ValueError) as caught:
             JobApi(client).states(STATE_REQUEST, _request_timeout=-2)
-    assert str(caught.value) == "timeout: expected seconds > 0 or a (connect, read) pair of them, got -2"
+    assert str(caught.value) == "_request_timeout: %s, got -2" % SECONDS
+
+
+@pytest.mark.parametrize("timeout", [float("inf"), float("nan"), (5, 1e10), 1e300])
+def test_unbounded_per_call_timeout_raises_value_error(timeout):
+    with ApiClient(Configuration(host="http://127.0.0.1:1")) as client:
+        with pytest.raises(ValueError, match="^_request_timeout"):
+            JobApi(client).states(STATE_REQUEST, _request_timeout=timeout)
