@@ -150,7 +150,8 @@ class BoundedHTTPResponse(http.client.HTTPResponse):
         """The whole body, or :class:`ResponseTooLarge` once it passes ``limit`` bytes."""
         if self.length is not None and not self.chunked and self._method != "HEAD":
             if self.length > limit:
-                self._too_large(limit, super().read(min(self.length, PREFIX_BYTES)))
+                buffered = self.fp.raw.tell() - self.fp.tell()  # read with the headers: no waiting for more
+                self._too_large(limit, self.fp.read(min(buffered, PREFIX_BYTES, self.length)))
             return super().read()  # raises IncompleteRead when the body ends early
         data = super().read(limit + 1)
         if len(data) > limit:

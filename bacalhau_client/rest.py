@@ -192,15 +192,15 @@ class RESTClientObject:
         return self.request("POST", url, **kwargs)
 
     def close(self) -> None:
-        """Close every pooled connection now."""
-        self.pool_manager.clear()
+        """Close every pooled connection now (a connection in use closes when its call ends)."""
+        _close_pools(self.pool_manager)
 
     def _after_fork_in_child(self) -> None:
         """Forget the parent's connections: they belong to the parent process."""
         if self._own_pool_manager:
             self.pool_manager = self._new_pool_manager()
         else:
-            self.pool_manager.clear()
+            _close_pools(self.pool_manager)
 
 
 _live_clients: "weakref.WeakSet[RESTClientObject]" = weakref.WeakSet()
@@ -216,11 +216,31 @@ if hasattr(os, "register_at_fork"):
 
 
 def _bounded(manager: urllib3.PoolManager) -> urllib3.PoolManager:
-    """``manager``, with this module's pool classes when it has urllib3's defaults."""
+    """``manager``, with this module's pool classes when it has urllib3's defaults.
+
+    urllib3's manager drops a pool it evicts or clears without closing its
+    connections (they close whenever the garbage collector gets to them); here
+    they are closed at once.
+    """
     if manager.pool_classes_by_scheme is urllib3.poolmanager.pool_classes_by_scheme:
         manager.pool_classes_by_scheme = POOL_CLASSES
-        manager.key_fn_by_scheme = dict(manager.key_fn_by_scheme)
+    if manager.pools.dispose_func is None:
+        manager.pools.dispose_func = _close_pool
     return manager
+
+
+def _close_pool(pool) -> None:
+    pool.close()
+
+
+def _close_pools(manager: urllib3.PoolManager) -> None:
+    """Close the idle connections of every pool of ``manager`` and forget the pools."""
+    pools = [manager.pools.get(key) for key in manager.pools.keys()]
+    manager.clear()
+    if manager.pools.dispose_func is None:
+        for pool in pools:
+            if pool is not None:
+                pool.close()
 
 
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
