@@ -17,7 +17,7 @@ server in three ways this module removes:
 A whole-body read (urllib3 preloads the body this way) reads at most the
 call's limit (``Configuration.max_response_bytes``): a longer body raises
 :class:`ResponseTooLarge` with a short prefix, and its connection is closed.
-The limits of a call are set for the thread making it by :func:`call_bounds`.
+The limits of a call are set for the thread making it by :func:`set_call_bounds`.
 """
 
 import http.client
@@ -25,8 +25,7 @@ import io
 import socket
 import threading
 import time
-from contextlib import contextmanager
-from typing import Iterator, Optional
+from typing import Optional
 
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
@@ -41,15 +40,19 @@ _MAX_HEADERS = 100
 _call = threading.local()
 
 
-@contextmanager
-def call_bounds(deadline: Optional[float], limit: Optional[int]) -> Iterator[None]:
-    """Bound the answers this thread receives: reads end by ``deadline`` (``time.monotonic()``), bodies at ``limit`` bytes."""
+def set_call_bounds(deadline: Optional[float], limit: Optional[int]) -> Optional[tuple]:
+    """Bound the answers this thread receives from now: reads end by ``deadline``
+    (``time.monotonic()``), bodies at ``limit`` bytes. Returns the bounds it
+    replaced, for :func:`restore_call_bounds`.
+    """
     previous = getattr(_call, "bounds", None)
     _call.bounds = (deadline, limit)
-    try:
-        yield
-    finally:
-        _call.bounds = previous
+    return previous
+
+
+def restore_call_bounds(previous: Optional[tuple]) -> None:
+    """Put back the bounds :func:`set_call_bounds` replaced."""
+    _call.bounds = previous
 
 
 class ResponseTooLarge(http.client.HTTPException):
@@ -68,23 +71,18 @@ class DeadlinePassed(socket.timeout):
     """The call's deadline passed while its answer was still arriving."""
 
 
-class _DeadlineReader(io.RawIOBase):
+class _DeadlineSocketIO(socket.SocketIO):
     """The socket's byte stream, each read cut to the time left before the deadline.
 
     ``tell()`` is the count of bytes received, so the buffered reader above it
-    can say how many of them were not consumed (see ``_unread``).
+    can say how many of them were not consumed yet.
     """
 
-    def __init__(self, stream: io.RawIOBase, sock: socket.socket, deadline: Optional[float]):
-        super().__init__()
-        self._stream = stream
-        self._sock = sock
+    def __init__(self, sock: socket.socket, deadline: Optional[float]):
+        super().__init__(sock, "rb")
         self._deadline = deadline
         self._timeout = sock.gettimeout()
         self.received = 0
-
-    def readable(self) -> bool:
-        return True
 
     def readinto(self, buffer) -> Optional[int]:
         if self._deadline is not None:
@@ -93,7 +91,7 @@ class _DeadlineReader(io.RawIOBase):
                 raise DeadlinePassed("the call's deadline passed while the answer was arriving")
             if self._timeout is None or left < self._timeout:
                 self._sock.settimeout(left)
-        count = self._stream.readinto(buffer)
+        count = super().readinto(buffer)
         if count:
             self.received += count
         return count
@@ -101,23 +99,30 @@ class _DeadlineReader(io.RawIOBase):
     def tell(self) -> int:
         return self.received
 
-    def fileno(self) -> int:
-        return self._stream.fileno()
 
-    def close(self) -> None:
-        if not self.closed:
-            self._stream.close()
-        super().close()
+class _DeadlineSocket:
+    """Stands in for the socket while ``http.client`` makes its reader, so that the reader is ours."""
+
+    __slots__ = ("sock", "deadline")
+
+    def __init__(self, sock: socket.socket, deadline: Optional[float]):
+        self.sock = sock
+        self.deadline = deadline
+
+    def makefile(self, mode: str) -> io.BufferedReader:
+        sock = self.sock
+        raw = _DeadlineSocketIO(sock, self.deadline)
+        sock._io_refs += 1  # what socket.makefile counts, so that closing the socket waits for this reader
+        return io.BufferedReader(raw, io.DEFAULT_BUFFER_SIZE)
 
 
 class BoundedHTTPResponse(http.client.HTTPResponse):
     """An ``http.client`` answer that skips 1xx, obeys the call's deadline and never leaves bytes behind."""
 
     def __init__(self, sock, debuglevel=0, method=None, url=None):
-        super().__init__(sock, debuglevel, method, url)
-        self._socket = sock
         deadline, self._limit = getattr(_call, "bounds", None) or (None, None)
-        self.fp = io.BufferedReader(_DeadlineReader(self.fp.detach(), sock, deadline))
+        self._socket = sock
+        super().__init__(_DeadlineSocket(sock, deadline), debuglevel, method, url)
 
     def _read_status(self):
         for _ in range(MAX_INFORMATIONAL):

@@ -20,7 +20,9 @@ from urllib3.exceptions import (
     SSLError, TimeoutError as Urllib3TimeoutError,
 )
 
-from bacalhau_client._http import POOL_CLASSES, PREFIX_BYTES, ResponseTooLarge, call_bounds
+from bacalhau_client._http import (
+    POOL_CLASSES, PREFIX_BYTES, ResponseTooLarge, restore_call_bounds, set_call_bounds,
+)
 from bacalhau_client.configuration import Configuration, check_timeout, logging_from_env
 from bacalhau_client.exceptions import (  # noqa: F401  (re-exported: the seed imports ApiException from here)
     ApiConnectionError, ApiDecodeError, ApiException, ApiSSLError, ApiTimeoutError,
@@ -141,8 +143,11 @@ class RESTClientObject:
         if log.isEnabledFor(logging.DEBUG):
             log.debug("%s %s (%d bytes)", method, url, len(body or b""))
         try:
-            with call_bounds(deadline, self.max_response_bytes if _preload_content else None):
+            bounds = set_call_bounds(deadline, self.max_response_bytes if _preload_content else None)
+            try:
                 resp = self._send(method, url, body, headers, timeout, retries, budget, _preload_content)
+            finally:
+                restore_call_bounds(bounds)
             if not 200 <= resp.status < 300:
                 data = resp.data if _preload_content else _read_prefix(resp)
                 raise exception_for_status(resp.status, resp.reason, resp.headers, _text(data), method, _path(url))
