@@ -159,8 +159,8 @@ class RESTClientObject:
         except (HTTPException, ValueError, OverflowError, MemoryError, RecursionError) as error:
             if isinstance(error, ApiException):
                 raise
-            raise ApiConnectionError(message="the answer from %s could not be read: %s" % (
-                _host(url), _describe(error)), method=method, path=_path(url)) from None
+            raise ApiConnectionError(message="talking to %s failed: %s: %s" % (
+                _host(url), type(error).__name__, _describe(error)), method=method, path=_path(url)) from None
         if log.isEnabledFor(logging.DEBUG):
             log.debug("%s %s -> %s %s", method, _path(url), resp.status, resp.reason)
         return RESTResponse(resp, data) if _preload_content else resp
@@ -400,12 +400,18 @@ def _describe(error: BaseException) -> str:
 
 def _path(url: str) -> str:
     """The path of a URL, for messages (worked out only when one is needed)."""
-    return urlsplit(url).path or "/"
+    try:
+        return urlsplit(url).path or "/"
+    except ValueError:  # a host urllib cannot parse, such as an unclosed IPv6 bracket
+        return url
 
 
 def _host(url: str) -> str:
     """``host:port`` of a URL, for messages."""
-    return urlsplit(url).netloc or url
+    try:
+        return urlsplit(url).netloc or url
+    except ValueError:
+        return url
 
 
 def _text(data: Any) -> str:
