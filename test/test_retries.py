@@ -14,7 +14,9 @@ from bacalhau_client import (
     ApiClient, Configuration, HealthApi, JobApi, MiscApi, PublicapiEventsRequest, PublicapiListRequest,
     PublicapiLocalEventsRequest, PublicapiStateRequest, ServerError,
 )
-from bacalhau_client.retries import DeadlineTimeout, RetryPolicy, make_policies, read_only_policy, submit_policy
+from bacalhau_client.retries import (
+    DeadlineTimeout, RetryPolicy, RetrySettings, make_policies, read_only_policy, submit_policy,
+)
 from loopback import LoopbackServer
 
 URL = "/states"
@@ -175,7 +177,8 @@ def test_a_urllib3_retry_is_used_as_given():
 def test_per_call_retries_override_the_configuration():
     with LoopbackServer(busy_then(b'{"state":{}}', 2)) as server:
         with ApiClient(Configuration(host=server.url, retries=0, deadline=10.0)) as client:
-            assert JobApi(client).states(STATE_REQUEST, _retries=2).state.to_wire() == {}
+            no_sleep = RetrySettings(total=2, sleep=lambda seconds: None)
+            assert JobApi(client).states(STATE_REQUEST, _retries=no_sleep).state.to_wire() == {}
     assert len(server.requests) == 3
 
 
@@ -200,7 +203,8 @@ READ_ONLY_CALLS = {
 @pytest.mark.parametrize("name", sorted(READ_ONLY_CALLS))
 def test_read_only_call_is_retried_after_503(name):
     with LoopbackServer(busy_then(b"{}", 1)) as server:
-        with ApiClient(Configuration(host=server.url, deadline=10.0)) as client:
+        no_sleep = RetrySettings(sleep=lambda seconds: None)
+        with ApiClient(Configuration(host=server.url, deadline=10.0, retries=no_sleep)) as client:
             READ_ONLY_CALLS[name](client)
     assert len(server.requests) == 2
 
