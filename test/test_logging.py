@@ -155,3 +155,22 @@ def test_each_retry_is_logged_with_attempt_reason_and_wait(caplog):
     assert lines == ["retrying POST /states in 0.50 s (retry 1): HTTP 503",
                      "retrying POST /states in 2.00 s (retry 2): HTTP 503"]
     assert waits == [0.5, 2.0]
+
+
+def test_debug_client_writes_to_stderr_when_the_process_has_no_logging_handler():
+    import os
+    import subprocess
+    import sys
+
+    program = ("import sys; sys.path.insert(0, 'test'); from loopback import LoopbackServer; import bacalhau_client as b\n"
+               "with LoopbackServer(lambda request: b'{}') as server:\n"
+               "    with b.ApiClient(b.Configuration(host=server.url, debug=True)) as loud:\n"
+               "        loud.call_api('/loud', 'POST', {}, 'object')\n"
+               "    with b.ApiClient(b.Configuration(host=server.url)) as quiet:\n"
+               "        quiet.call_api('/quiet', 'POST', {}, 'object')\n")
+    environment = {name: value for name, value in os.environ.items() if name != "BACALHAU_CLIENT_LOG"}
+    result = subprocess.run([sys.executable, "-c", program], env=environment, capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "POST /loud -> 200 OK" in result.stderr
+    assert "/quiet" not in result.stderr
