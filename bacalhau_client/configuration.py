@@ -1,6 +1,5 @@
 """Where the node is and how to talk to it."""
 
-import dataclasses
 import logging
 import os
 import sys
@@ -238,7 +237,6 @@ def check_ipfs_gateway(value: Any, name: str) -> str:
     return value.strip().rstrip("/")
 
 
-@dataclasses.dataclass(frozen=True)
 class LoggingPolicy:
     """Where one client's log goes.
 
@@ -250,7 +248,22 @@ class LoggingPolicy:
     logger alone writes to stderr. No logger of the process is changed.
     """
 
-    request_log: bool = False
+    __slots__ = ("request_log",)
+
+    def __init__(self, request_log: bool = False):
+        object.__setattr__(self, "request_log", bool(request_log))
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("LoggingPolicy is immutable")
+
+    def __eq__(self, other: Any) -> bool:
+        return isinstance(other, LoggingPolicy) and other.request_log == self.request_log
+
+    def __hash__(self) -> int:
+        return hash(self.request_log)
+
+    def __repr__(self) -> str:
+        return "LoggingPolicy(request_log=%r)" % self.request_log
 
     def logger(self) -> logging.Logger:
         """The logger a client made under this policy writes to."""

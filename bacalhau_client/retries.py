@@ -25,7 +25,6 @@ Each retry is logged at INFO to the ``bacalhau_client`` logger (attempt,
 reason, wait).
 """
 
-import dataclasses
 import logging
 import random
 import time
@@ -49,7 +48,6 @@ _SHORTEST_TIMEOUT = 0.001
 logger = logging.getLogger("bacalhau_client")
 
 
-@dataclasses.dataclass(frozen=True)
 class RetrySettings:
     """How failed calls are retried: one immutable object, from which both policies are made.
 
@@ -64,32 +62,52 @@ class RetrySettings:
         settings = RetrySettings(total=5).replace(backoff_factor=0.1)
     """
 
-    total: int = DEFAULT_RETRIES
-    backoff_factor: float = BACKOFF_FACTOR
-    backoff_max: float = BACKOFF_CAP
-    retry_after_max: float = RETRY_AFTER_CAP
-    statuses: FrozenSet[int] = RETRY_STATUSES
-    max_redirects: int = MAX_REDIRECTS
-    jitter: bool = True
-    sleep: Callable[[float], Any] = time.sleep
-    base: Optional[Retry] = None
+    __slots__ = ("total", "backoff_factor", "backoff_max", "retry_after_max", "statuses", "max_redirects",
+                 "jitter", "sleep", "base")
 
-    def __post_init__(self):
-        if isinstance(self.total, bool) or not isinstance(self.total, int) or self.total < 0:
-            raise ValueError("retries: expected a whole number >= 0, got %r" % (self.total,))
-        for name in ("backoff_factor", "backoff_max", "retry_after_max"):
-            value = getattr(self, name)
+    def __init__(self, total: int = DEFAULT_RETRIES, backoff_factor: float = BACKOFF_FACTOR,
+                 backoff_max: float = BACKOFF_CAP, retry_after_max: float = RETRY_AFTER_CAP,
+                 statuses: FrozenSet[int] = RETRY_STATUSES, max_redirects: int = MAX_REDIRECTS,
+                 jitter: bool = True, sleep: Callable[[float], Any] = time.sleep, base: Optional[Retry] = None):
+        if isinstance(total, bool) or not isinstance(total, int) or total < 0:
+            raise ValueError("retries: expected a whole number >= 0, got %r" % (total,))
+        for name, value in (("backoff_factor", backoff_factor), ("backoff_max", backoff_max),
+                            ("retry_after_max", retry_after_max)):
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 86400:
                 raise ValueError("retries: %s must be seconds from 0 to 86400, got %r" % (name, value))
-        if not callable(self.sleep):
-            raise ValueError("retries: sleep must be a function of seconds, got %r" % (self.sleep,))
-        if self.base is not None and not isinstance(self.base, Retry):
-            raise ValueError("retries: base must be a urllib3 Retry, got %r" % (self.base,))
-        object.__setattr__(self, "statuses", frozenset(self.statuses))
+        if isinstance(max_redirects, bool) or not isinstance(max_redirects, int) or not 0 <= max_redirects <= 30:
+            raise ValueError("retries: max_redirects must be a whole number from 0 to 30, got %r" % (max_redirects,))
+        if not callable(sleep):
+            raise ValueError("retries: sleep must be a function of seconds, got %r" % (sleep,))
+        if base is not None and not isinstance(base, Retry):
+            raise ValueError("retries: base must be a urllib3 Retry, got %r" % (base,))
+        values = (total, backoff_factor, backoff_max, retry_after_max, frozenset(statuses), max_redirects,
+                  bool(jitter), sleep, base)
+        for name, value in zip(self.__slots__, values):
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("RetrySettings is immutable: use replace(%s=...)" % name)
 
     def replace(self, **changes) -> "RetrySettings":
         """A copy with ``changes`` applied (the object itself never changes)."""
-        return dataclasses.replace(self, **changes)
+        unknown = set(changes) - set(self.__slots__)
+        if unknown:
+            raise TypeError("RetrySettings has no setting %s" % ", ".join(sorted(unknown)))
+        values = {name: getattr(self, name) for name in self.__slots__}
+        values.update(changes)
+        return RetrySettings(**values)
+
+    def __eq__(self, other: Any) -> bool:
+        if not isinstance(other, RetrySettings):
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in self.__slots__)
+
+    def __hash__(self) -> int:
+        return hash(tuple(getattr(self, name) for name in self.__slots__))
+
+    def __repr__(self) -> str:
+        return "RetrySettings(%s)" % ", ".join("%s=%r" % (name, getattr(self, name)) for name in self.__slots__)
 
     @classmethod
     def of(cls, value: Union[int, bool, Retry, "RetrySettings", None]) -> "RetrySettings":

@@ -268,3 +268,52 @@ def test_unbounded_per_call_timeout_raises_value_error(timeout):
     with ApiClient(Configuration(host="http://127.0.0.1:1")) as client:
         with pytest.raises(ValueError, match="^_request_timeout"):
             JobApi(client).states(STATE_REQUEST, _request_timeout=timeout)
+
+
+# --- RetrySettings: one immutable object behind both policies ---------------------------------------------
+
+
+def test_retry_settings_are_immutable_and_replace_returns_a_changed_copy():
+    settings = RetrySettings()
+    with pytest.raises(AttributeError, match="immutable"):
+        settings.total = 9
+    changed = settings.replace(total=9, backoff_factor=0.1)
+    assert (settings.total, changed.total, changed.backoff_factor) == (3, 9, 0.1)
+    assert settings.replace() == settings and changed != settings
+
+
+def test_retry_settings_replace_refuses_an_unknown_setting():
+    with pytest.raises(TypeError, match="RetrySettings has no setting totl"):
+        RetrySettings().replace(totl=1)
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"total": -1}, "retries: expected a whole number >= 0, got -1"),
+    ({"backoff_factor": float("inf")}, "retries: backoff_factor must be seconds from 0 to 86400, got inf"),
+    ({"retry_after_max": -1}, "retries: retry_after_max must be seconds from 0 to 86400, got -1"),
+    ({"max_redirects": 99}, "retries: max_redirects must be a whole number from 0 to 30, got 99"),
+    ({"sleep": 5}, "retries: sleep must be a function of seconds, got 5"),
+    ({"base": 3}, "retries: base must be a urllib3 Retry, got 3"),
+])
+def test_bad_retry_settings_raise_value_error(changes, message):
+    with pytest.raises(ValueError) as caught:
+        RetrySettings(**changes)
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize("settings", [RetrySettings(total=7), RetrySettings(base=Retry(5, allowed_methods=None,
+                                                                                          status_forcelist=[503]))],
+                         ids=["counts", "urllib3 Retry"])
+def test_submit_policy_is_derived_without_any_unsafe_retry(settings):
+    submit = settings.submit_policy()
+    assert (submit.read, submit.status, submit.other, submit.redirect) == (0, 0, 0, 0)
+    assert not submit.is_retry("POST", 503, has_retry_after=True)
+    with pytest.raises(MaxRetryError):
+        submit.increment("POST", "/submit", error=read_timeout())
+    assert len(failed(submit, 2, refused()).history) == 2  # never sent: still retried
+
+
+def test_a_urllib3_retry_keeps_its_own_counts_and_backoff_for_read_only_calls():
+    policy = RetrySettings.of(Retry(4, allowed_methods=None, backoff_factor=0.2)).read_only_policy()
+    assert (policy.total, policy.backoff_factor) == (4, 0.2)
+    assert failed(without_jitter(policy), 2, read_timeout()).get_backoff_time() == 0.4
