@@ -32,6 +32,8 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 # What a too-large answer keeps of its body, for the error message.
 PREFIX_BYTES = 1024
+# A body without a length (chunked, or ended by closing) is read in pieces of this size.
+_PIECE_BYTES = 256 * 1024
 # Informational answers skipped before the final one; a node sending more is broken.
 MAX_INFORMATIONAL = 16
 _MAX_LINE = 65536
@@ -111,6 +113,8 @@ class _DeadlineSocket:
 
     def makefile(self, mode: str) -> io.BufferedReader:
         sock = self.sock
+        if not isinstance(sock, socket.socket):  # a TLS wrapper of another library: its own reader
+            return sock.makefile(mode)
         raw = _DeadlineSocketIO(sock, self.deadline)
         sock._io_refs += 1  # what socket.makefile counts, so that closing the socket waits for this reader
         return io.BufferedReader(raw, io.DEFAULT_BUFFER_SIZE)
@@ -121,6 +125,7 @@ class BoundedHTTPResponse(http.client.HTTPResponse):
 
     def __init__(self, sock, debuglevel=0, method=None, url=None):
         deadline, self._limit = getattr(_call, "bounds", None) or (None, None)
+        self._taken = 0
         self._socket = sock
         super().__init__(_DeadlineSocket(sock, deadline), debuglevel, method, url)
 
@@ -147,19 +152,38 @@ class BoundedHTTPResponse(http.client.HTTPResponse):
         raise http.client.HTTPException("got more than %d headers" % _MAX_HEADERS)
 
     def read(self, amt=None):
-        if amt is not None or self.fp is None or self._limit is None:
+        if self.fp is None or self._limit is None:
             return super().read(amt)
-        return self._read_bounded(self._limit)
+        if amt is None:
+            return self._read_bounded(self._limit)
+        return self._read_piece(amt, self._limit)
+
+    def _read_piece(self, amt: int, limit: int) -> bytes:
+        """Part of the body, under the same limit (urllib3 reads a body of over 2 GiB in parts on Python 3.9)."""
+        if self.length is not None and self._method != "HEAD" and self._taken + self.length > limit:
+            self._too_large(limit, self.fp.read(min(_unread(self.fp), PREFIX_BYTES, self.length)))
+        data = super().read(min(amt, limit + 1 - self._taken, _PIECE_BYTES))
+        self._taken += len(data)
+        if self._taken > limit:
+            self._too_large(limit, data[:PREFIX_BYTES])
+        return data
 
     def _read_bounded(self, limit: int) -> bytes:
         """The whole body, or :class:`ResponseTooLarge` once it passes ``limit`` bytes."""
         if self.length is not None and not self.chunked and self._method != "HEAD":
             if self.length > limit:
-                buffered = self.fp.raw.tell() - self.fp.tell()  # read with the headers: no waiting for more
+                buffered = _unread(self.fp)  # read with the headers: no waiting for more
                 self._too_large(limit, self.fp.read(min(buffered, PREFIX_BYTES, self.length)))
             return super().read()  # raises IncompleteRead when the body ends early
-        data = super().read(limit + 1)
-        if len(data) > limit:
+        pieces, size = [], 0
+        while size <= limit:  # in pieces: before 3.11, read(n) allocates n bytes at once
+            piece = super().read(min(_PIECE_BYTES, limit + 1 - size))
+            if not piece:
+                break
+            pieces.append(piece)
+            size += len(piece)
+        data = b"".join(pieces)
+        if size > limit:
             self._too_large(limit, data[:PREFIX_BYTES])
         if self.fp is not None:
             self._close_conn()  # a body that ends with the connection: it ended
@@ -175,7 +199,7 @@ class BoundedHTTPResponse(http.client.HTTPResponse):
 
     def _close_conn(self):
         fp = self.fp
-        if fp is not None and fp.raw.tell() != fp.tell():
+        if fp is not None and _unread(fp):
             self._shutdown()  # bytes after the end of the answer: this connection is not trusted again
         super()._close_conn()
 
@@ -184,6 +208,12 @@ class BoundedHTTPResponse(http.client.HTTPResponse):
             self._socket.shutdown(socket.SHUT_RDWR)
         except OSError:
             pass  # already closed by the peer
+
+
+def _unread(fp) -> int:
+    """Bytes received into ``fp``'s buffer and not consumed yet (0 when ``fp`` is not ours)."""
+    raw = getattr(fp, "raw", None)
+    return raw.received - fp.tell() if isinstance(raw, _DeadlineSocketIO) else 0
 
 
 class BoundedHTTPConnection(HTTPConnection):
