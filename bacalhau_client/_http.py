@@ -69,6 +69,11 @@ class ResponseTooLarge(http.client.HTTPException):
         self.prefix = prefix
 
 
+_DEADLINE_PASSED = "the call's deadline passed while the answer was arriving"
+# Timeouts this close together are one and the same (a call whose deadline is its only attempt's timeout).
+_SAME_TIME = 0.01
+
+
 class DeadlinePassed(socket.timeout):
     """The call's deadline passed while its answer was still arriving."""
 
@@ -87,13 +92,21 @@ class _DeadlineSocketIO(socket.SocketIO):
         self.received = 0
 
     def readinto(self, buffer) -> Optional[int]:
+        cut = False
         if self._deadline is not None:
             left = self._deadline - time.monotonic()
             if left <= 0:
-                raise DeadlinePassed("the call's deadline passed while the answer was arriving")
+                raise DeadlinePassed(_DEADLINE_PASSED)
             if self._timeout is None or left < self._timeout:
                 self._sock.settimeout(left)
-        count = super().readinto(buffer)
+                # Named for the deadline only when it, not the attempt's own timeout, ends the read.
+                cut = self._timeout is None or left + _SAME_TIME < self._timeout
+        try:
+            count = super().readinto(buffer)
+        except socket.timeout:
+            if cut:
+                raise DeadlinePassed(_DEADLINE_PASSED) from None
+            raise
         if count:
             self.received += count
         return count

@@ -21,7 +21,7 @@ from urllib3.exceptions import (
 )
 
 from bacalhau_client._http import (
-    POOL_CLASSES, PREFIX_BYTES, ResponseTooLarge, restore_call_bounds, set_call_bounds,
+    POOL_CLASSES, PREFIX_BYTES, DeadlinePassed, ResponseTooLarge, restore_call_bounds, set_call_bounds,
 )
 from bacalhau_client.configuration import Configuration, check_timeout, logging_from_env
 from bacalhau_client.exceptions import (  # noqa: F401  (re-exported: the seed imports ApiException from here)
@@ -33,7 +33,7 @@ from bacalhau_client.retries import DeadlineTimeout, RetrySettings
 logger = logging.getLogger("bacalhau_client")
 
 # urllib3 starts many messages with the repr of its pool or connection object; users need the rest.
-_URLLIB3_PREFIX = re.compile(r"^(?:HTTPS?Connection(?:Pool)?\([^)]*\)|<[^>]*>): ")
+_URLLIB3_PREFIX = re.compile(r"^(?:\w*HTTPS?Connection(?:Pool)?\([^)]*\)|<[^>]*>): ")
 
 
 class RESTResponse:
@@ -372,7 +372,9 @@ def _connection_error(error: HTTPError, method: str, path: str, host: str) -> Ap
     elif isinstance(reason, EmptyPoolError):
         cls, message = ApiTimeoutError, "no free connection to %s within the call's deadline" % host
     elif isinstance(reason, Urllib3TimeoutError) and not isinstance(reason, NewConnectionError):
-        cls, message = ApiTimeoutError, "timed out talking to %s: %s" % (host, _describe(reason))
+        cause = reason.__cause__ or reason.__context__
+        text = str(cause) if isinstance(cause, DeadlinePassed) else _describe(reason)
+        cls, message = ApiTimeoutError, "timed out talking to %s: %s" % (host, text)
     elif isinstance(reason, DecodeError):
         cls, message = ApiDecodeError, "could not decode the answer from %s: %s" % (host, _describe(reason))
     else:
