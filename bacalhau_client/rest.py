@@ -32,6 +32,8 @@ from bacalhau_client.retries import DeadlineTimeout, RetrySettings
 
 logger = logging.getLogger("bacalhau_client")
 
+# urllib3 prints the seconds left as they were computed (0.2986152960002073); two decimals say it.
+_LONG_SECONDS = re.compile(r"(timeout=\d+\.\d\d)\d+")
 # urllib3 starts many messages with the repr of its pool or connection object; users need the rest.
 _URLLIB3_PREFIX = re.compile(r"^(?:\w*HTTPS?Connection(?:Pool)?\([^)]*\)|<[^>]*>): ")
 
@@ -397,7 +399,7 @@ def _describe(error: BaseException) -> str:
     if isinstance(error, ProtocolError) and len(args) == 2 and isinstance(args[1], BaseException):
         text, cause = str(args[0]).rstrip("."), str(args[1]) or type(args[1]).__name__
         text = text if cause in text else "%s: %s" % (text, cause)
-    return _URLLIB3_PREFIX.sub("", text)
+    return _LONG_SECONDS.sub(r"\1", _URLLIB3_PREFIX.sub("", text))
 
 
 def _path(url: str) -> str:
