@@ -1,4 +1,16 @@
-"""The HTTP transport: one urllib3 ``PoolManager``, every failure turned into an :class:`ApiException`."""
+"""The HTTP transport: one urllib3 ``PoolManager``, every failure turned into an :class:`ApiException`.
+
+What it promises, whatever the node does (the connection classes that keep
+the first three are in :mod:`bacalhau_client._http`):
+
+- an answer reaches only the call that asked for it (1xx answers skipped,
+  connections with stray bytes never reused, none shared across ``fork()``);
+- a call ends by its deadline, even when the answer arrives a byte at a time;
+- no body longer than ``Configuration.max_response_bytes`` is read or decoded;
+- the job API never follows a redirect; GET endpoints follow only 307/308
+  within the same scheme, host and port;
+- ``/submit`` is sent at most once after its bytes may have left.
+"""
 
 import json
 import logging
@@ -29,8 +41,6 @@ from bacalhau_client.exceptions import (  # noqa: F401  (re-exported: the seed i
     BadRequestError, NotFoundError, RateLimitError, ServerError, exception_for_status,
 )
 from bacalhau_client.retries import DeadlineTimeout, RetrySettings
-
-logger = logging.getLogger("bacalhau_client")
 
 # urllib3 prints the seconds left as they were computed (0.2986152960002073); two decimals say it.
 _LONG_SECONDS = re.compile(r"(timeout=\d+\.\d\d)\d+")

@@ -135,12 +135,13 @@ class RetrySettings:
         if self.base is not None:
             params = _retry_params(self.base)
             params.update(raise_on_status=False, raise_on_redirect=False, redirect=0)
-            return RetryPolicy(settings=self, **params)
+            cap = getattr(self.base, "backoff_max", None) or getattr(Retry, "DEFAULT_BACKOFF_MAX", 120)
+            return RetryPolicy(settings=self, backoff_cap=cap, **params)
         return RetryPolicy(
             total=self.total, connect=self.total, read=self.total, status=self.total, other=0, redirect=0,
             allowed_methods=None, status_forcelist=self.statuses, backoff_factor=self.backoff_factor,
-            backoff_max=self.backoff_max, respect_retry_after_header=True, raise_on_status=False,
-            raise_on_redirect=False, settings=self)
+            respect_retry_after_header=True, raise_on_status=False, raise_on_redirect=False, settings=self,
+            backoff_cap=self.backoff_max)
 
     def submit_policy(self) -> "RetryPolicy":
         """Retries for ``/submit``: only failures that prove the request was never sent."""
@@ -163,9 +164,11 @@ class RetryPolicy(Retry):
     """
 
     def __init__(self, *args, deadline: Optional[float] = None, jitter: Optional[bool] = None,
-                 settings: Optional[RetrySettings] = None, log: Optional[logging.Logger] = None, **kwargs):
+                 settings: Optional[RetrySettings] = None, log: Optional[logging.Logger] = None,
+                 backoff_cap: Optional[float] = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.settings = settings or _DEFAULT_SETTINGS
+        self.backoff_cap = self.settings.backoff_max if backoff_cap is None else backoff_cap
         self.deadline = deadline
         self.jitter = self.settings.jitter if jitter is None else jitter
         self.log = log or logger
@@ -174,6 +177,7 @@ class RetryPolicy(Retry):
     def new(self, **kwargs) -> "RetryPolicy":
         retry = super().new(**kwargs)
         retry.settings = self.settings
+        retry.backoff_cap = self.backoff_cap
         retry.deadline = self.deadline
         retry.jitter = self.jitter
         retry.log = self.log
@@ -189,7 +193,7 @@ class RetryPolicy(Retry):
         return retry
 
     def get_backoff_time(self) -> float:
-        """``backoff_factor`` x 2^n after the n+1-th failure in a row (redirects do not count), at most ``backoff_max``."""
+        """``backoff_factor`` x 2^n after the n+1-th failure in a row (redirects do not count), at most ``backoff_cap``."""
         failures = 0
         for attempt in reversed(self.history):
             if attempt.redirect_location:
@@ -197,7 +201,7 @@ class RetryPolicy(Retry):
             failures += 1
         if failures == 0 or not self.backoff_factor:
             return 0.0
-        delay = min(self.backoff_max, self.backoff_factor * 2 ** min(failures - 1, 64))
+        delay = min(self.backoff_cap, self.backoff_factor * 2 ** min(failures - 1, 64))
         return random.uniform(delay / 2, delay) if self.jitter else delay
 
     def get_retry_after(self, response) -> Optional[float]:
@@ -240,16 +244,16 @@ _DEFAULT_SETTINGS = RetrySettings()
 
 
 def _retry_params(retry: Retry) -> dict:
-    """The constructor arguments that rebuild ``retry`` (what ``Retry.new`` copies)."""
-    return dict(
-        total=retry.total, connect=retry.connect, read=retry.read, redirect=retry.redirect,
-        status=retry.status, other=retry.other, allowed_methods=retry.allowed_methods,
-        status_forcelist=retry.status_forcelist, backoff_factor=retry.backoff_factor,
-        backoff_max=retry.backoff_max, raise_on_redirect=retry.raise_on_redirect,
-        raise_on_status=retry.raise_on_status, history=retry.history,
-        respect_retry_after_header=retry.respect_retry_after_header,
-        remove_headers_on_redirect=retry.remove_headers_on_redirect,
-        backoff_jitter=getattr(retry, "backoff_jitter", 0.0))
+    """The constructor arguments that rebuild ``retry`` (what ``Retry.new`` copies), for this urllib3."""
+    names = ("total", "connect", "read", "redirect", "status", "other", "allowed_methods", "status_forcelist",
+             "backoff_factor", "backoff_max", "raise_on_redirect", "raise_on_status", "history",
+             "respect_retry_after_header", "remove_headers_on_redirect", "backoff_jitter")
+    return {name: getattr(retry, name) for name in names if name in _RETRY_ARGUMENTS and hasattr(retry, name)}
+
+
+# The keywords Retry() takes: urllib3 1.26 has no backoff_max or backoff_jitter.
+_RETRY_ARGUMENTS = frozenset(Retry.__init__.__code__.co_varnames[:Retry.__init__.__code__.co_argcount
+                                                                  + Retry.__init__.__code__.co_kwonlyargcount])
 
 
 def _is_too_large(error: Exception) -> bool:
