@@ -281,6 +281,16 @@ _logging_handler: Optional[logging.Handler] = None
 _env_read = False
 
 
+def _new_logging_lock_after_fork() -> None:
+    """A thread of the parent may have held the lock at fork(); the child's copy would stay locked."""
+    global _logging_lock
+    _logging_lock = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_new_logging_lock_after_fork)
+
+
 def enable_logging(level: Union[str, int] = "debug") -> logging.Logger:
     """Show the ``bacalhau_client`` log on stderr from ``level`` up, for the whole process.
 
