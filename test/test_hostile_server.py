@@ -400,3 +400,45 @@ def test_a_body_read_in_parts_is_held_to_the_same_limit():
         response.release_conn()
     too_large = caught.value.args[1]
     assert isinstance(too_large, ResponseTooLarge) and too_large.limit == LIMIT
+
+
+# --- whatever the node does, a submit arrives at most once ----------------------------------------------
+
+SUBMIT_OK = response_bytes(200, SUBMIT_ANSWER)
+HOSTILE_SUBMIT_ANSWERS = {
+    "103 then 200": EARLY_HINTS + SUBMIT_OK,
+    "20 informational": EARLY_HINTS * 20 + SUBMIT_OK,
+    "101": b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n\x81\x00",
+    "stray answer after": SUBMIT_OK + response_bytes(200, b'{"job":{"ID":"stray"}}'),
+    "too large by length": response_bytes(200, BIG_BODY),
+    "too large chunked": b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + chunked(BIG_BODY),
+    "petabyte length": b"HTTP/1.1 200 OK\r\nContent-Length: 1000000000000000\r\n\r\n{",
+    "1 TiB chunk": b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10000000000\r\nxx",
+    "gzip bomb": response_bytes(200, gzip_of_zeros(8), {"Content-Encoding": "gzip"}),
+    "stacked encodings": response_bytes(200, b"x", {"Content-Encoding": "gzip, gzip"}),
+    "nested 400": response_bytes(400, b"[" * 100_000),
+    "nested 200": response_bytes(200, b"[" * 100_000),
+    "5000-digit Retry-After": response_bytes(503, b"busy", {"Retry-After": "9" * 5000}),
+    "429 Retry-After 0": response_bytes(429, b"slow down", {"Retry-After": "0"}),
+    "307": response_bytes(307, headers={"Location": "/submit"}),
+    "broken Location": response_bytes(308, headers={"Location": "http://[::1"}),
+    "control characters": response_bytes(500, b"\x1b[2J\x07" * 500),
+    "random bytes": bytes(range(256)) * 4,
+    "truncated": response_bytes(200, SUBMIT_ANSWER, {"Content-Length": "500"}),
+}
+
+
+@pytest.mark.parametrize("retries", [NO_WAIT, Retry(3, allowed_methods=None, status_forcelist=[429, 503],
+                                                     backoff_factor=0)], ids=["settings", "urllib3 Retry"])
+@pytest.mark.parametrize("answer", list(HOSTILE_SUBMIT_ANSWERS.values()), ids=list(HOSTILE_SUBMIT_ANSWERS))
+def test_submit_to_a_hostile_node_arrives_once_and_ends_in_a_result_or_an_api_exception(answer, retries,
+                                                                                      signed_submit):
+    with FaultyServer(send_raw(answer)) as server:
+        with client_for(server.url, deadline=2.0, max_response_bytes=LIMIT, retries=retries) as client:
+            start = time.monotonic()
+            try:
+                JobApi(client).submit(signed_submit)
+            except ApiException as error:
+                assert "\n" not in str(error) and len(str(error)) <= 1000
+            assert time.monotonic() - start < 2.0 + SLACK
+    assert len(server.requests_to("/submit")) == 1
