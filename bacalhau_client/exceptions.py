@@ -15,6 +15,10 @@ call can fail with; the subclasses let callers react to one kind::
 
 Other statuses (a 3xx that was not followed, a 404 from a proxy) raise
 :class:`ApiException` itself.
+
+``str(error)`` is one line of at most 1,000 characters in which nothing the
+node sent can drive the terminal; :func:`printable` is that rule, for any other
+text from a node that is shown to a person.
 """
 
 import json
