@@ -1,7 +1,10 @@
 """Turns API calls into HTTP requests and answers into models."""
 
 import json
+import os
 import re
+import threading
+import weakref
 from datetime import date, datetime
 from typing import Any, Dict, Optional
 
@@ -30,15 +33,18 @@ class ApiClient:
     PRIMITIVE_TYPES = (float, bool, bytes, str, int)
 
     def __init__(self, configuration: Optional[Configuration] = None, header_name: Optional[str] = None,
-                 header_value: Optional[str] = None, cookie: Optional[str] = None):
+                 header_value: Optional[str] = None, cookie: Optional[str] = None, *,
+                 pool_manager: Any = None):
         self.configuration = configuration or Configuration()
-        self.rest_client = RESTClientObject(self.configuration)
+        self.rest_client = RESTClientObject(self.configuration, pool_manager=pool_manager)
         self.default_headers: Dict[str, str] = {}
         if header_name is not None:
             self.default_headers[header_name] = header_value
         self.cookie = cookie
         self.user_agent = self.configuration.user_agent or "bacalhau-client-python/%s" % __version__
         self._pool = None
+        self._pool_lock = threading.Lock()
+        _live_clients.add(self)
 
     def __enter__(self) -> "ApiClient":
         return self
@@ -48,20 +54,32 @@ class ApiClient:
 
     def close(self) -> None:
         """Release the connections and, if ``async_req`` was used, its thread pool."""
-        if self._pool is not None:
-            self._pool.close()
-            self._pool.join()
-            self._pool = None
+        with self._pool_lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.close()
+            pool.join()
         self.rest_client.close()
 
     @property
     def pool(self):
-        """The thread pool behind ``async_req=True``, created on first use."""
-        if self._pool is None:
-            from multiprocessing.pool import ThreadPool
+        """The thread pool behind ``async_req=True``, created once, on first use, under a lock."""
+        pool = self._pool
+        if pool is None:
+            with self._pool_lock:
+                if self._pool is None:
+                    from multiprocessing.pool import ThreadPool
 
-            self._pool = ThreadPool()
-        return self._pool
+                    self._pool = ThreadPool()
+                pool = self._pool
+        return pool
+
+    def _after_fork_in_child(self) -> None:
+        """The parent's worker threads do not exist in the child: start without them."""
+        if self._pool is not None:
+            _abandoned_pools.append(self._pool)  # kept: collecting it would signal threads that are gone
+        self._pool = None
+        self._pool_lock = threading.Lock()
 
     @property
     def user_agent(self) -> str:
@@ -194,6 +212,19 @@ class ApiClient:
             else response.data
         return ApiDecodeError(getattr(response, "status", None), getattr(response, "reason", None),
                               headers=headers, body=body, method=method, path=path, message=message)
+
+
+_live_clients: "weakref.WeakSet[ApiClient]" = weakref.WeakSet()
+_abandoned_pools: list = []
+
+
+def _after_fork_in_child() -> None:
+    for client in list(_live_clients):
+        client._after_fork_in_child()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 class _Mismatch:

@@ -15,6 +15,10 @@ call can fail with; the subclasses let callers react to one kind::
 
 Other statuses (a 3xx that was not followed, a 404 from a proxy) raise
 :class:`ApiException` itself.
+
+``str(error)`` is one line of at most 1,000 characters in which nothing the
+node sent can drive the terminal; :func:`printable` is that rule, for any other
+text from a node that is shown to a person.
 """
 
 import json
@@ -25,6 +29,11 @@ JOB_NOT_FOUND_CODE = "error-job-not-found"
 _JOB_NOT_FOUND_PREFIX = "Job not found"
 # A message read from a body is cut here, so that str(error) stays one readable line.
 MAX_MESSAGE_LENGTH = 300
+# The longest str(error): the head (status, method, path) and the message, cut with a note.
+MAX_STR_LENGTH = 1000
+# Characters a terminal would act on instead of showing: C0 and C1 controls, DEL, bidirectional
+# overrides, and lone surrogates (text decoded with errors="surrogateescape").
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 _HTML_TITLE = re.compile(r"<title[^>]*>(.*?)</title", re.IGNORECASE | re.DOTALL)
 _HTML_TAG = re.compile(r"<[^>]*>")
 
@@ -73,7 +82,7 @@ class ApiException(Exception):
         if self.code:
             detail = "%s (%s)" % (detail, self.code) if detail else self.code
         line = "%s: %s" % (head, detail) if head and detail else head or detail or type(self).__name__
-        return " ".join(line.split())
+        return printable(line, MAX_STR_LENGTH)
 
     def __reduce__(self):
         return _rebuild, (type(self), self.__dict__)
@@ -124,13 +133,39 @@ class ServerError(ApiException):
     """5xx: the node failed (or timed out handling the request)."""
 
 
+def printable(text: Any, limit: Optional[int] = MAX_STR_LENGTH) -> str:
+    """``text`` as one line that is safe to print to a terminal, at most about ``limit`` characters.
+
+    Runs of white space (line breaks included) become one space; control
+    characters that a terminal would act on (escape sequences, bells,
+    bidirectional overrides) are written as ``\\xNN`` or ``\\uNNNN``; text
+    longer than ``limit`` is cut and says how long it was. Use it for anything
+    a node sent before showing it; ``limit=None`` only escapes.
+
+    >>> printable("evil\\x1b[2Jtext\\n  next")
+    'evil\\\\x1b[2Jtext next'
+    """
+    line = " ".join(str(text).split())
+    if _CONTROL.search(line):
+        line = _CONTROL.sub(_escape, line)
+    if limit is not None and len(line) > limit:
+        note = "... (%d characters)" % len(line)
+        line = line[:max(0, limit - len(note))] + note
+    return line
+
+
+def _escape(match) -> str:
+    code = ord(match.group())
+    return "\\x%02x" % code if code < 0x100 else "\\u%04x" % code
+
+
 def parse_error_envelope(body: Optional[str]) -> Optional[Dict[str, Any]]:
     """The node's ``{"Code", "Message", "Details", "Err"}`` envelope, or ``None``."""
     if not body or not body.lstrip().startswith("{"):
         return None
     try:
         envelope = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: JSON nested thousands deep
         return None
     if isinstance(envelope, dict) and isinstance(envelope.get("Code"), str):
         return envelope

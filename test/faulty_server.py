@@ -134,7 +134,8 @@ def response_bytes(status: int, body: bytes = b"", headers: Optional[Dict[str, s
     return head.encode("latin-1") + body
 
 
-_REASONS = {200: "OK", 307: "Temporary Redirect", 400: "Bad Request", 429: "Too Many Requests",
+_REASONS = {101: "Switching Protocols", 103: "Early Hints", 200: "OK", 302: "Found", 307: "Temporary Redirect",
+            308: "Permanent Redirect", 400: "Bad Request", 429: "Too Many Requests",
             500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable"}
 
 
@@ -188,6 +189,38 @@ def reply_then_drop_next(body: bytes) -> Fault:
         if server.read_request(connection) is not None:
             connection.sendall(response_bytes(200, body, keep_alive=True))
             server.read_request(connection)
+    return fault
+
+
+def keep_alive(answer: Callable[[RecordedRequest, int], bytes]) -> Fault:
+    """Serve request after request on one connection; ``answer(request, n)`` gives the bytes sent for the n-th."""
+    def fault(server: FaultyServer, connection: socket.socket) -> None:
+        count = 0
+        while not server.stopped.is_set():
+            request = server.read_request(connection)
+            if request is None:
+                return
+            connection.sendall(answer(request, count))
+            count += 1
+    return fault
+
+
+def drip(data: bytes, interval: float) -> Fault:
+    """Read the request, then send ``data`` one byte every ``interval`` seconds (a slowloris answer)."""
+    def fault(server: FaultyServer, connection: socket.socket) -> None:
+        if server.read_request(connection) is None:
+            return
+        for index in range(len(data)):
+            connection.sendall(data[index:index + 1])
+            if server.stopped.wait(interval):
+                return
+    return fault
+
+
+def read_then_close() -> Fault:
+    """Read the whole request, then hang up without a word: the request may have been acted on."""
+    def fault(server: FaultyServer, connection: socket.socket) -> None:
+        server.read_request(connection)
     return fault
 
 

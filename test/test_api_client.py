@@ -230,3 +230,75 @@ def test_sanitize_rejects_what_json_cannot_hold(client):
     with pytest.raises(ValueError) as raised:
         client.sanitize_for_serialization({"tags": {"a", "b"}})
     assert str(raised.value) == "cannot serialize set to JSON"
+
+
+# --- the transport seam ------------------------------------------------------------------------------------
+
+
+class RecordingPoolManager(bacalhau_client.rest.urllib3.PoolManager):
+    """A real PoolManager that also notes every URL it is asked to open."""
+
+    def __init__(self, **settings):
+        super().__init__(**settings)
+        self.opened = []
+
+    def urlopen(self, method, url, redirect=True, **kw):
+        self.opened.append((method, url))
+        return super().urlopen(method, url, redirect=redirect, **kw)
+
+
+def test_a_given_pool_manager_carries_every_call(server):
+    manager = RecordingPoolManager()
+    with ApiClient(Configuration(host=server.url), pool_manager=manager) as client:
+        JobApi(client).states(PublicapiStateRequest(client_id="c", job_id="j"))
+        assert client.rest_client.pool_manager is manager
+    assert manager.opened == [("POST", server.url + "/states")]
+
+
+def test_a_given_pool_manager_gets_the_pool_classes_that_skip_early_hints():
+    from faulty_server import FaultyServer, send_raw, response_bytes
+
+    hints = b"HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n"
+    with FaultyServer(send_raw(hints + response_bytes(200, STATE_BODY))) as faulty:
+        with ApiClient(Configuration(host=faulty.url), pool_manager=RecordingPoolManager()) as client:
+            assert JobApi(client).states(PublicapiStateRequest(client_id="c", job_id="j")).state.nodes == {}
+
+
+def test_close_closes_the_sockets_of_a_given_pool_manager(server):
+    from leaks import left_behind, snapshot
+
+    before = snapshot()
+    client = ApiClient(Configuration(host=server.url), pool_manager=RecordingPoolManager())
+    JobApi(client).states(PublicapiStateRequest(client_id="c", job_id="j"))
+    client.close()
+    assert left_behind(before, grace=2.0)[1] == []
+
+
+def test_rest_client_accepts_a_pool_manager_too(server):
+    manager = RecordingPoolManager()
+    rest = bacalhau_client.rest.RESTClientObject(Configuration(host=server.url), pool_manager=manager)
+    try:
+        assert rest.request("POST", server.url + "/states", body={}).status == 200
+    finally:
+        rest.close()
+    assert manager.opened == [("POST", server.url + "/states")]
+
+
+# --- streaming answers ---------------------------------------------------------------------------------------
+
+
+def test_unread_answer_is_returned_for_streaming_and_releases_its_connection(server):
+    with ApiClient(Configuration(host=server.url)) as client:
+        response = client.call_api("/states", "POST", {}, "object", _preload_content=False)
+        assert response.read() == STATE_BODY
+        response.release_conn()
+        client.call_api("/states", "POST", {}, "object")
+    assert len(server.requests) == 2
+
+
+def test_unread_error_answer_raises_with_the_start_of_its_body():
+    with LoopbackServer(lambda request: (503, {"Content-Type": "text/plain"}, b"busy" * 1000)) as busy:
+        with ApiClient(Configuration(host=busy.url, retries=0)) as client:
+            with pytest.raises(bacalhau_client.ServerError) as caught:
+                client.call_api("/states", "POST", {}, "object", _preload_content=False)
+    assert caught.value.status == 503 and caught.value.body == "busy" * 256

@@ -377,7 +377,7 @@ def test_version_with_a_body_of_another_model_raises_value_error(server, client)
 def test_invalid_request_timeout_raises_value_error(server, client, timeout):
     with pytest.raises(ValueError) as raised:
         JobApi(client).states(state_request(), _request_timeout=timeout)
-    assert str(raised.value) == "timeout: expected seconds > 0 or a (connect, read) pair of them, got %r" % (timeout,)
+    assert str(raised.value).startswith("_request_timeout") and "expected seconds" in str(raised.value)
     assert server.requests == []
 
 

@@ -126,18 +126,96 @@ def test_from_env_with_a_bad_port_raises_value_error(port):
     assert str(raised.value) == "BACALHAU_API_PORT: must be a port number from 1 to 65535, got %r" % port
 
 
+# --- checked settings ----------------------------------------------------------------------------------------
+
+
+def test_max_response_bytes_defaults_to_64_mib():
+    assert Configuration().max_response_bytes == 64 * 1024 * 1024
+
+
+@pytest.mark.parametrize("value", [0, -1, 1.5, "10", True, None])
+def test_bad_max_response_bytes_raises_value_error(value):
+    with pytest.raises(ValueError) as caught:
+        Configuration(max_response_bytes=value)
+    assert str(caught.value) == "max_response_bytes: expected a whole number of bytes >= 1, got %r" % (value,)
+
+
+@pytest.mark.parametrize("value", [0, -3, 2.0, "4"])
+def test_bad_connection_pool_maxsize_raises_value_error(value):
+    with pytest.raises(ValueError, match="^connection_pool_maxsize: expected a whole number from 1 to 10000"):
+        Configuration(connection_pool_maxsize=value)
+
+
+def test_ipfs_gateway_defaults_to_none():
+    assert Configuration().ipfs_gateway is None
+
+
+@pytest.mark.parametrize("url, kept", [
+    ("https://ipfs.io", "https://ipfs.io"),
+    ("http://127.0.0.1:8080/", "http://127.0.0.1:8080"),
+    (" https://gateway.example.org/ipfs/ ", "https://gateway.example.org/ipfs"),
+])
+def test_ipfs_gateway_keeps_an_http_url_without_trailing_slash(url, kept):
+    assert Configuration(ipfs_gateway=url).ipfs_gateway == kept
+
+
+@pytest.mark.parametrize("url, message", [
+    ("ftp://ipfs.io", "expected an http:// or https:// URL with a host"),
+    ("ipfs.io", "expected an http:// or https:// URL with a host"),
+    ("https://", "expected an http:// or https:// URL with a host"),
+    ("https://ipfs.io/?x=1", "the URL must have no query or fragment"),
+    ("https://ipfs.io/#top", "the URL must have no query or fragment"),
+    ("https://ipfs.io:port", "not a valid URL"),
+    ("http://[::1", "not a valid URL"),
+    (42, "expected an http(s) URL"),
+])
+def test_bad_ipfs_gateway_raises_value_error(url, message):
+    with pytest.raises(ValueError) as caught:
+        Configuration(ipfs_gateway=url)
+    assert str(caught.value).startswith("ipfs_gateway: " + message)
+
+
+def test_from_env_reads_the_ipfs_gateway():
+    config = Configuration.from_env({"BACALHAU_IPFS_GATEWAY": "https://gw.example.org/"})
+    assert config.ipfs_gateway == "https://gw.example.org"
+
+
+def test_from_env_without_the_gateway_variable_leaves_it_none():
+    assert Configuration.from_env({"BACALHAU_IPFS_GATEWAY": " "}).ipfs_gateway is None
+
+
+def test_from_env_refuses_a_bad_gateway_naming_the_variable():
+    with pytest.raises(ValueError) as caught:
+        Configuration.from_env({"BACALHAU_IPFS_GATEWAY": "gopher://x"})
+    assert str(caught.value).startswith("BACALHAU_IPFS_GATEWAY: expected an http:// or https:// URL")
+
+
+def test_from_env_keyword_gateway_wins_over_the_variable():
+    config = Configuration.from_env({"BACALHAU_IPFS_GATEWAY": "https://a.example"}, ipfs_gateway="https://b.example")
+    assert config.ipfs_gateway == "https://b.example"
+
+
 # --- debug logging -----------------------------------------------------------------------------------------
 
 
-def test_debug_sets_the_sdk_logger_to_debug(sdk_logger):
-    Configuration(debug=True)
-    assert sdk_logger.level == logging.DEBUG
-
-
-def test_debug_off_resets_the_sdk_logger(sdk_logger):
+def test_debug_leaves_the_sdk_logger_alone(sdk_logger):
+    before = (sdk_logger.level, list(sdk_logger.handlers))
     config = Configuration(debug=True)
+    ApiClient(config).close()
     config.debug = False
-    assert sdk_logger.level == logging.NOTSET
+    assert (sdk_logger.level, list(sdk_logger.handlers)) == before
+
+
+def test_debug_client_logs_while_a_client_without_debug_stays_quiet(sdk_logger, caplog):
+    with LoopbackServer(lambda request: b'{"state": {}}\n') as server:
+        with ApiClient(Configuration(host=server.url, debug=True)) as loud, \
+                ApiClient(Configuration(host=server.url)) as quiet:
+            sdk_logger.setLevel(logging.WARNING)  # the application shows only warnings of the SDK
+            caplog.handler.setLevel(logging.DEBUG)
+            JobApi(quiet).states(PublicapiStateRequest(client_id="c", job_id="quiet"))
+            JobApi(loud).states(PublicapiStateRequest(client_id="c", job_id="loud"))
+    assert [record.getMessage() for record in caplog.records] == [
+        "POST %s/states (33 bytes)" % server.url, "POST /states -> 200 OK"]
 
 
 def test_debug_leaves_the_root_and_urllib3_loggers_alone(sdk_logger):

@@ -159,3 +159,44 @@ def test_decode_error_from_a_real_answer_names_type_and_cause():
             JobApi(client).states(PublicapiStateRequest(client_id="client-1", job_id="job-1"))
     assert str(caught.value) == ("HTTP 200 OK from POST /states: expected a JSON object for "
                                  "PublicapiStateResponse, got array")
+
+
+# --- printable: node text made safe for one terminal line ---------------------------------------------------
+
+
+@pytest.mark.parametrize("text, shown", [
+    ("plain text", "plain text"),
+    ("line one\r\nline two\n\n\tthree", "line one line two three"),
+    ("\x1b[31mred\x1b[0m", "\\x1b[31mred\\x1b[0m"),
+    ("bell\x07 and nul\x00 and del\x7f", "bell\\x07 and nul\\x00 and del\\x7f"),
+    ("c1 \x9b31m csi", "c1 \\x9b31m csi"),
+    ("name\u202egpj.exe", "name\\u202egpj.exe"),
+    ("lone \udcff surrogate", "lone \\udcff surrogate"),
+    ("Estuary \u00e9\u4e2d\U0001f600", "Estuary \u00e9\u4e2d\U0001f600"),
+])
+def test_printable_escapes_what_a_terminal_would_act_on(text, shown):
+    from bacalhau_client.exceptions import printable
+
+    assert printable(text) == shown
+
+
+def test_printable_cuts_long_text_and_says_how_long_it_was():
+    from bacalhau_client.exceptions import printable
+
+    shown = printable("x" * 5000, 100)
+    assert len(shown) == 100 and shown.endswith("... (5000 characters)")
+
+
+def test_printable_without_limit_only_escapes():
+    from bacalhau_client.exceptions import printable
+
+    assert printable("\x1b" * 3000, None) == "\\x1b" * 3000
+
+
+def test_str_of_an_error_is_one_escaped_line_of_at_most_1000_characters():
+    error = ApiException(500, "Internal\x1b[2J", body="\x1b]0;title\x07" + "word " * 2000, method="POST",
+                         path="/states")
+    text = str(error)
+    assert len(text) <= 1000 and "\n" not in text and "\x1b" not in text and "\x07" not in text
+    assert text.startswith("HTTP 500 Internal\\x1b[2J from POST /states: \\x1b]0;title\\x07word word")
+    assert error.body.startswith("\x1b]0;title\x07")  # the attribute keeps what the node sent

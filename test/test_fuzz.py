@@ -111,3 +111,58 @@ def test_deeply_nested_json_raises_decode_error(client, type_name):
 @given(typed_body=typed_bodies)
 def test_ten_thousand_generated_bodies_round_trip(client, typed_body):
     check_json_body(client, *typed_body)
+
+
+# --- hostile whole answers over a real socket -------------------------------------------------------------
+
+HEADER_VALUES = {
+    "Content-Length": st.sampled_from(["0", "5", "12", "99999999999999999999", "-1", "lots", "5, 6", "9" * 5000]),
+    "Transfer-Encoding": st.sampled_from(["chunked", "gzip", "chunked, chunked", "identity"]),
+    "Content-Encoding": st.sampled_from(["gzip", "deflate", "br", "gzip, gzip", "identity", ""]),
+    "Retry-After": st.sampled_from(["1", "0", "-5", "9" * 5000, "Wed, 21 Oct 2015 07:28:00 GMT", "soon"]),
+    "Location": st.sampled_from(["/v2/states", "http://[::1", "http://127.0.0.1:x/", "//evil.example/", ""]),
+    "Connection": st.sampled_from(["close", "keep-alive", "Upgrade"]),
+}
+
+hostile_answers = st.builds(
+    lambda status, headers, body, hints: (
+        b"HTTP/1.1 103 Early Hints\r\n\r\n" * hints
+        + ("HTTP/1.1 %d X\r\n" % status).encode()
+        + "".join("%s: %s\r\n" % item for item in headers.items()).encode("latin-1")
+        + b"\r\n" + body),
+    st.sampled_from([101, 102, 103, 200, 204, 301, 302, 307, 308, 400, 404, 429, 500, 502, 503, 599]),
+    st.fixed_dictionaries({}, optional=HEADER_VALUES),
+    st.binary(max_size=300) | st.sampled_from([b"1\r\nx\r\n0\r\n\r\n", b"10000000000\r\nxx", b"[" * 5000,
+                                               b'{"state":{}}', b"\x1f\x8b\x08\x00garbage"]),
+    st.integers(min_value=0, max_value=2),
+)
+
+
+@pytest.fixture(scope="module")
+def scripted_server():
+    """A raw-socket server that answers every request with ``server.script[0]``."""
+    from faulty_server import FaultyServer
+
+    def fault(server, connection):
+        if server.read_request(connection) is not None:
+            connection.sendall(server.script[0])
+
+    server = FaultyServer(fault)
+    server.script = [b""]
+    with server:
+        yield server
+
+
+@settings(max_examples=120, **FUZZ_SETTINGS)
+@given(answer=hostile_answers)
+def test_any_hostile_answer_ends_in_an_api_exception_or_a_result(scripted_server, answer):
+    scripted_server.script[0] = answer
+    config = Configuration(host=scripted_server.url, timeout=0.5, retries=0, max_response_bytes=1000)
+    with ApiClient(config) as client:
+        for call in (lambda: client.call_api("/states", "POST", {}, "object"),
+                     lambda: client.call_api("/livez", "GET", None, "str")):
+            try:
+                call()
+            except ApiException as error:
+                text = str(error)
+                assert "\n" not in text and len(text) <= 1000

@@ -84,3 +84,93 @@ def test_without_debug_nothing_is_logged(caplog):
             with caplog.at_level(logging.INFO, logger="bacalhau_client"):
                 JobApi(client).states({"client_id": "client-1", "job_id": "job-1"})
     assert [record for record in caplog.records if record.name.startswith("bacalhau_client")] == []
+
+
+# --- the process-wide switch and the retry log ------------------------------------------------------------
+
+
+@pytest.fixture
+def sdk_logger_restored():
+    logger = logging.getLogger("bacalhau_client")
+    level, handlers = logger.level, list(logger.handlers)
+    yield logger
+    logger.setLevel(level)
+    logger.handlers[:] = handlers
+    import bacalhau_client.configuration as configuration
+    configuration._logging_handler = None
+
+
+def test_making_a_configuration_changes_no_logger():
+    names = ["", "bacalhau_client", "urllib3"]
+    before = [(logging.getLogger(name).level, list(logging.getLogger(name).handlers)) for name in names]
+    for debug in (True, False):
+        ApiClient(Configuration(host="http://127.0.0.1:1", debug=debug)).close()
+    assert [(logging.getLogger(name).level, list(logging.getLogger(name).handlers)) for name in names] == before
+
+
+def test_enable_logging_adds_one_handler_however_often_it_is_called(sdk_logger_restored):
+    from bacalhau_client.configuration import enable_logging
+
+    handlers = len(sdk_logger_restored.handlers)
+    enable_logging("info")
+    enable_logging("debug")
+    assert len(sdk_logger_restored.handlers) == handlers + 1
+    assert sdk_logger_restored.level == logging.DEBUG
+
+
+def test_enable_logging_refuses_an_unknown_level():
+    from bacalhau_client.configuration import enable_logging
+
+    with pytest.raises(ValueError) as caught:
+        enable_logging("loud")
+    assert str(caught.value) == "enable_logging: expected one of debug, info, warning, error, got 'loud'"
+
+
+def test_environment_variable_switches_the_log_on_for_the_process():
+    import os
+    import subprocess
+    import sys
+
+    program = ("import sys; sys.path.insert(0, 'test'); from loopback import LoopbackServer; import bacalhau_client as b\n"
+               "with LoopbackServer(lambda request: b'{}') as server, b.ApiClient(b.Configuration(host=server.url)) as c:\n"
+               "    c.call_api('/states', 'POST', {}, 'object')\n")
+    environment = dict(os.environ, BACALHAU_CLIENT_LOG="debug")
+    result = subprocess.run([sys.executable, "-c", program], env=environment, capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "bacalhau_client DEBUG POST /states -> 200 OK" in result.stderr
+
+
+def test_each_retry_is_logged_with_attempt_reason_and_wait(caplog):
+    from bacalhau_client.retries import RetrySettings
+
+    answers = iter([(503, {}, b"busy"), (503, {"Retry-After": "2"}, b"busy"), (200, {}, b"{}")])
+    waits = []
+    with LoopbackServer(lambda request: next(answers)) as server:
+        settings = RetrySettings(sleep=waits.append, jitter=False)
+        with ApiClient(Configuration(host=server.url, retries=settings, deadline=30.0)) as client:
+            with caplog.at_level(logging.INFO, logger="bacalhau_client"):
+                client.call_api("/states", "POST", {}, "object")
+    lines = [record.getMessage() for record in caplog.records if record.name == "bacalhau_client"]
+    assert lines == ["retrying POST /states in 0.50 s (retry 1): HTTP 503",
+                     "retrying POST /states in 2.00 s (retry 2): HTTP 503"]
+    assert waits == [0.5, 2.0]
+
+
+def test_debug_client_writes_to_stderr_when_the_process_has_no_logging_handler():
+    import os
+    import subprocess
+    import sys
+
+    program = ("import sys; sys.path.insert(0, 'test'); from loopback import LoopbackServer; import bacalhau_client as b\n"
+               "with LoopbackServer(lambda request: b'{}') as server:\n"
+               "    with b.ApiClient(b.Configuration(host=server.url, debug=True)) as loud:\n"
+               "        loud.call_api('/loud', 'POST', {}, 'object')\n"
+               "    with b.ApiClient(b.Configuration(host=server.url)) as quiet:\n"
+               "        quiet.call_api('/quiet', 'POST', {}, 'object')\n")
+    environment = {name: value for name, value in os.environ.items() if name != "BACALHAU_CLIENT_LOG"}
+    result = subprocess.run([sys.executable, "-c", program], env=environment, capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "POST /loud -> 200 OK" in result.stderr
+    assert "/quiet" not in result.stderr

@@ -14,7 +14,9 @@ from bacalhau_client import (
     ApiClient, Configuration, HealthApi, JobApi, MiscApi, PublicapiEventsRequest, PublicapiListRequest,
     PublicapiLocalEventsRequest, PublicapiStateRequest, ServerError,
 )
-from bacalhau_client.retries import DeadlineTimeout, RetryPolicy, make_policies, read_only_policy, submit_policy
+from bacalhau_client.retries import (
+    DeadlineTimeout, RetryPolicy, RetrySettings, make_policies, read_only_policy, submit_policy,
+)
 from loopback import LoopbackServer
 
 URL = "/states"
@@ -67,13 +69,6 @@ def test_backoff_with_jitter_stays_in_the_upper_half_of_the_wait():
     waits = [policy.get_backoff_time() for _ in range(500)]
     assert all(1.0 <= wait <= 2.0 for wait in waits)
     assert len(set(waits)) > 400
-
-
-def test_redirect_restarts_the_backoff():
-    policy = failed(without_jitter(read_only_policy(10)), 2, read_timeout())
-    policy = policy.increment("POST", URL, response=answer_with(307, {"Location": "/v2/states"}))
-    assert policy.get_backoff_time() == 0.0
-    assert policy.next_wait == 0.0
 
 
 @pytest.mark.parametrize("error", [read_timeout(), refused(), ConnectTimeoutError(None, "timed out"),
@@ -182,7 +177,8 @@ def test_a_urllib3_retry_is_used_as_given():
 def test_per_call_retries_override_the_configuration():
     with LoopbackServer(busy_then(b'{"state":{}}', 2)) as server:
         with ApiClient(Configuration(host=server.url, retries=0, deadline=10.0)) as client:
-            assert JobApi(client).states(STATE_REQUEST, _retries=2).state.to_wire() == {}
+            no_sleep = RetrySettings(total=2, sleep=lambda seconds: None)
+            assert JobApi(client).states(STATE_REQUEST, _retries=no_sleep).state.to_wire() == {}
     assert len(server.requests) == 3
 
 
@@ -207,38 +203,117 @@ READ_ONLY_CALLS = {
 @pytest.mark.parametrize("name", sorted(READ_ONLY_CALLS))
 def test_read_only_call_is_retried_after_503(name):
     with LoopbackServer(busy_then(b"{}", 1)) as server:
-        with ApiClient(Configuration(host=server.url, deadline=10.0)) as client:
+        no_sleep = RetrySettings(sleep=lambda seconds: None)
+        with ApiClient(Configuration(host=server.url, deadline=10.0, retries=no_sleep)) as client:
             READ_ONLY_CALLS[name](client)
     assert len(server.requests) == 2
 
 
-@pytest.mark.parametrize("retries, message", [
-    (-1, "retries: expected a whole number >= 0, False or a urllib3 Retry, got -1"),
-    ("3", "retries: expected a whole number >= 0, False or a urllib3 Retry, got '3'"),
-    (2.5, "retries: expected a whole number >= 0, False or a urllib3 Retry, got 2.5"),
-])
-def test_invalid_retries_raise_value_error(retries, message):
+@pytest.mark.parametrize("retries", [-1, "3", 2.5, [3]])
+def test_invalid_retries_raise_value_error_when_the_configuration_is_made(retries):
     with pytest.raises(ValueError) as caught:
-        ApiClient(Configuration(host="http://127.0.0.1:1", retries=retries))
+        Configuration(host="http://127.0.0.1:1", retries=retries)
+    assert str(caught.value) == (
+        "retries: expected a whole number >= 0, False, a RetrySettings or a urllib3 Retry, got %r" % (retries,))
+
+
+SECONDS = "expected seconds above 0 and at most 1e+06"
+
+
+@pytest.mark.parametrize("deadline", [0, -1, "10", True, float("inf"), float("nan"), 1e300, 1e10])
+def test_invalid_deadline_raises_value_error_when_the_configuration_is_made(deadline):
+    with pytest.raises(ValueError) as caught:
+        Configuration(host="http://127.0.0.1:1", deadline=deadline)
+    assert str(caught.value) == "deadline: %s, got %r" % (SECONDS, deadline)
+
+
+@pytest.mark.parametrize("timeout, message", [
+    (0, "timeout: %s, got 0" % SECONDS),
+    (-1, "timeout: %s, got -1" % SECONDS),
+    (float("inf"), "timeout: %s, got inf" % SECONDS),
+    (float("nan"), "timeout: %s, got nan" % SECONDS),
+    (1e300, "timeout: %s, got 1e+300" % SECONDS),
+    ((1, 0), "timeout (read): %s, got 0" % SECONDS),
+    ((5, 1e10), "timeout (read): %s, got 10000000000.0" % SECONDS),
+    ((float("inf"), 5), "timeout (connect): %s, got inf" % SECONDS),
+    ((1, 2, 3), "timeout: expected seconds or a (connect, read) pair of them, got (1, 2, 3)"),
+    ("5", "timeout: expected seconds or a (connect, read) pair of them, got '5'"),
+    (None, "timeout: expected seconds or a (connect, read) pair of them, got None"),
+    (urllib3.Timeout(connect=1, read=float("inf")), "timeout.read: %s, got inf" % SECONDS),
+])
+def test_invalid_timeout_raises_value_error_when_the_configuration_is_made(timeout, message):
+    with pytest.raises(ValueError) as caught:
+        Configuration(host="http://127.0.0.1:1", timeout=timeout)
     assert str(caught.value) == message
 
 
-@pytest.mark.parametrize("deadline", [0, -1, "10", True])
-def test_invalid_deadline_raises_value_error(deadline):
-    with pytest.raises(ValueError) as caught:
-        ApiClient(Configuration(host="http://127.0.0.1:1", deadline=deadline))
-    assert str(caught.value) == "deadline: expected seconds > 0 or None, got %r" % (deadline,)
-
-
-@pytest.mark.parametrize("timeout", [0, -1, (1, 0), (1, 2, 3), "5", None])
-def test_invalid_timeout_raises_value_error(timeout):
-    with pytest.raises(ValueError) as caught:
-        ApiClient(Configuration(host="http://127.0.0.1:1", timeout=timeout))
-    assert str(caught.value) == "timeout: expected seconds > 0 or a (connect, read) pair of them, got %r" % (timeout,)
+def test_invalid_setting_assigned_later_raises_value_error_at_once():
+    config = Configuration(host="http://127.0.0.1:1")
+    with pytest.raises(ValueError, match="deadline: expected seconds"):
+        config.deadline = float("inf")
+    with pytest.raises(ValueError, match="timeout: expected seconds"):
+        config.timeout = -5
+    assert (config.deadline, config.timeout) == (None, (10.0, 300.0))
 
 
 def test_invalid_per_call_timeout_raises_value_error():
     with ApiClient(Configuration(host="http://127.0.0.1:1")) as client:
         with pytest.raises(ValueError) as caught:
             JobApi(client).states(STATE_REQUEST, _request_timeout=-2)
-    assert str(caught.value) == "timeout: expected seconds > 0 or a (connect, read) pair of them, got -2"
+    assert str(caught.value) == "_request_timeout: %s, got -2" % SECONDS
+
+
+@pytest.mark.parametrize("timeout", [float("inf"), float("nan"), (5, 1e10), 1e300])
+def test_unbounded_per_call_timeout_raises_value_error(timeout):
+    with ApiClient(Configuration(host="http://127.0.0.1:1")) as client:
+        with pytest.raises(ValueError, match="^_request_timeout"):
+            JobApi(client).states(STATE_REQUEST, _request_timeout=timeout)
+
+
+# --- RetrySettings: one immutable object behind both policies ---------------------------------------------
+
+
+def test_retry_settings_are_immutable_and_replace_returns_a_changed_copy():
+    settings = RetrySettings()
+    with pytest.raises(AttributeError, match="immutable"):
+        settings.total = 9
+    changed = settings.replace(total=9, backoff_factor=0.1)
+    assert (settings.total, changed.total, changed.backoff_factor) == (3, 9, 0.1)
+    assert settings.replace() == settings and changed != settings
+
+
+def test_retry_settings_replace_refuses_an_unknown_setting():
+    with pytest.raises(TypeError, match="RetrySettings has no setting totl"):
+        RetrySettings().replace(totl=1)
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"total": -1}, "retries: expected a whole number >= 0, got -1"),
+    ({"backoff_factor": float("inf")}, "retries: backoff_factor must be seconds from 0 to 86400, got inf"),
+    ({"retry_after_max": -1}, "retries: retry_after_max must be seconds from 0 to 86400, got -1"),
+    ({"max_redirects": 99}, "retries: max_redirects must be a whole number from 0 to 30, got 99"),
+    ({"sleep": 5}, "retries: sleep must be a function of seconds, got 5"),
+    ({"base": 3}, "retries: base must be a urllib3 Retry, got 3"),
+])
+def test_bad_retry_settings_raise_value_error(changes, message):
+    with pytest.raises(ValueError) as caught:
+        RetrySettings(**changes)
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize("settings", [RetrySettings(total=7), RetrySettings(base=Retry(5, allowed_methods=None,
+                                                                                          status_forcelist=[503]))],
+                         ids=["counts", "urllib3 Retry"])
+def test_submit_policy_is_derived_without_any_unsafe_retry(settings):
+    submit = settings.submit_policy()
+    assert (submit.read, submit.status, submit.other, submit.redirect) == (0, 0, 0, 0)
+    assert not submit.is_retry("POST", 503, has_retry_after=True)
+    with pytest.raises(MaxRetryError):
+        submit.increment("POST", "/submit", error=read_timeout())
+    assert len(failed(submit, 2, refused()).history) == 2  # never sent: still retried
+
+
+def test_a_urllib3_retry_keeps_its_own_counts_and_backoff_for_read_only_calls():
+    policy = RetrySettings.of(Retry(4, allowed_methods=None, backoff_factor=0.2)).read_only_policy()
+    assert (policy.total, policy.backoff_factor) == (4, 0.2)
+    assert failed(without_jitter(policy), 2, read_timeout()).get_backoff_time() == 0.4

@@ -14,7 +14,9 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from bacalhau_client import ApiClient, ApiConnectionError, ApiSSLError, Configuration, HealthApi, JobApi
+from bacalhau_client import (
+    ApiClient, ApiConnectionError, ApiException, ApiSSLError, Configuration, HealthApi, JobApi,
+)
 from loopback import LoopbackServer
 
 KEY_FILE_MODE = 0o600
@@ -118,3 +120,17 @@ def test_plain_http_server_behind_an_https_url_raises_ssl_error():
         with ApiClient(Configuration(host=server.url.replace("http://", "https://"), timeout=2.0)) as client:
             with pytest.raises(ApiSSLError):
                 JobApi(client).states({"client_id": "client-1", "job_id": "job-1"})
+
+
+def test_https_redirect_to_plain_http_on_the_same_host_and_port_is_not_followed(certificate):
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(certificate, certificate[:-len(".pem")] + ".key")
+    server = LoopbackServer(lambda request: (200, {"Content-Type": "text/plain"}, b"OK"), ssl_context=context)
+    downgrade = server.url.replace("https://", "http://") + "/livez"
+    server.answer = lambda request: (307, {"Location": downgrade}, b"")
+    with server:
+        with pytest.raises(ApiException) as caught:
+            livez(server.url, ssl_ca_cert=certificate)
+    assert caught.value.status == 307
+    assert str(caught.value).endswith("redirect to %r not followed: it leaves %s" % (downgrade, server.url))
+    assert len(server.requests) == 1
