@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # what the lazy names below are, for type checkers and editor
     from bacalhau_client.api import HealthApi, JobApi, MiscApi  # noqa: F401
     from bacalhau_client.api_client import ApiClient  # noqa: F401
     from bacalhau_client.client import Client, JobFailed  # noqa: F401
-    from bacalhau_client.configuration import Configuration  # noqa: F401
+    from bacalhau_client.configuration import Configuration, enable_logging  # noqa: F401
     from bacalhau_client.devserver import LocalRequesterNode  # noqa: F401
     from bacalhau_client.exceptions import (  # noqa: F401
         ApiConnectionError, ApiDecodeError, ApiException, ApiSSLError, ApiTimeoutError, BadRequestError,
@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # what the lazy names below are, for type checkers and editor
     )
     from bacalhau_client.keys import UserKey  # noqa: F401
     from bacalhau_client.models import *  # noqa: F401,F403
+    from bacalhau_client.retries import RetrySettings  # noqa: F401
     from bacalhau_client.signing import canonical_json, sign_submit_request  # noqa: F401
 
 # Public names other than the models: {name: the module that defines it}. The
@@ -36,6 +37,8 @@ _EXPORTS = {
     "MiscApi": "bacalhau_client.api",
     "ApiClient": "bacalhau_client.api_client",
     "Configuration": "bacalhau_client.configuration",
+    "enable_logging": "bacalhau_client.configuration",
+    "RetrySettings": "bacalhau_client.retries",
     "ApiConnectionError": "bacalhau_client.exceptions",
     "ApiDecodeError": "bacalhau_client.exceptions",
     "ApiException": "bacalhau_client.exceptions",
