@@ -46,7 +46,9 @@ class LoopbackServer:
             self._server.socket = ssl_context.wrap_socket(self._server.socket, server_side=True,
                                                           do_handshake_on_connect=False)
             self._scheme = "https"
-        self._thread = threading.Thread(target=self._server.serve_forever, name="loopback-server", daemon=True)
+        # A short poll so that shutdown() returns at once rather than after the default half second.
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02},
+                                        name="loopback-server", daemon=True)
 
     @property
     def url(self) -> str:
