@@ -184,9 +184,15 @@ class Client:
         events come over the node's websocket or by polling ``/events``. With
         ``timeout``, iterating raises ``TimeoutError`` once it has passed.
 
-        >>> with client.follow(job.id) as events:
+        >>> with client.follow(job_id) as events:       # a finished job: its stored events, then the end
         ...     for event in events:
         ...         print(event.event_name)
+        Created
+        Bid
+        BidAccepted
+        ResultsProposed
+        ResultsAccepted
+        ResultsPublished
         """
         from bacalhau_client.following import JobEventStream
 
@@ -205,6 +211,7 @@ class Client:
         however many there are. Raises ``TimeoutError`` naming how many jobs
         are unfinished once ``timeout`` seconds have passed.
 
+        >>> ids = [client.submit(docker_job("ubuntu", ["echo", word])).id for word in ("one", "two")]
         >>> for job_id, outcome in client.as_completed(ids, timeout=3600):
         ...     print(job_id, "failed" if isinstance(outcome, JobFailed) else "done")
         """

@@ -300,7 +300,7 @@ class JobEventStream:
     byte count as one). With ``timeout``, iterating raises ``TimeoutError``
     once that many seconds have passed since the stream was made.
 
-    >>> with client.follow(job.id, timeout=600) as events:
+    >>> with client.follow(job_id, timeout=600) as events:
     ...     for event in events:
     ...         print(event.event_name)
     """

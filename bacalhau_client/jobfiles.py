@@ -1,7 +1,7 @@
 """Job files: JSON or YAML jobs read as ``bacalhau create`` reads them.
 
->>> job = from_file("job.yaml")          # or load_job(text)
->>> Client().submit(job)
+>>> job = load_job("{Spec: {Engine: Docker, Docker: {Image: ubuntu, Entrypoint: [echo, hello]}}}")
+>>> Client().submit(job)                 # from_file("job.yaml") reads a file the same way
 
 The rules are the Go CLI's: the document (JSON is YAML) is at most 10 MiB; YAML
 1.1 scalars (``yes``/``no`` are booleans); a number or boolean given for a text

@@ -1,7 +1,9 @@
 """A job's results on disk in the layout of ``bacalhau get``: ``raw/``, ``per_shard/``, ``combined_results/``.
 
->>> client.download(job.id)            # ./job-<first 8 characters of the ID>/
-PosixPath('job-1a2b3c4d')
+>>> import tempfile
+>>> with tempfile.TemporaryDirectory() as folder:     # without a folder: ./job-<first 8 characters of the ID>/
+...     sorted(path.name for path in client.download(job_id, folder).iterdir())
+['combined_results', 'per_shard', 'raw']
 
 For every published shard result (``/results``), the CID is fetched once from
 a trustless IPFS gateway, verified block by block (:func:`bacalhau_client.ipfs.fetch`),

@@ -8,7 +8,7 @@ the text the node answers.
 
 >>> validate_job({"Job": {"Spec": {"Engine": "Docker"}, "Deal": {"Concurrency": 0, "MinBids": 1}}})
 Traceback (most recent call last):
-JobValidationError: Job.Deal.Concurrency: must be >= 1, got 0 (and 2 more: ...)
+bacalhau_client.validation.JobValidationError: Job.Deal.Concurrency: must be >= 1, got 0 (and 2 more: ...)
 """
 
 from typing import Any, Dict, List, Optional

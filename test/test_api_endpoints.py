@@ -202,10 +202,19 @@ def test_only_submit_is_not_read_only_and_paths_find_their_endpoint():
 
 
 def test_local_node_serves_the_tables_routes():
+    """The table's paths (a JSON body read on exactly the POST ones), plus two routes that are not API endpoints.
+
+    ``/websocket`` streams live events and the ``/ipfs/`` subtree is a
+    trustless gateway; neither is in the table, which lists the JSON API.
+    """
+    from bacalhau_client.devserver import gateway, websocket
     from bacalhau_client.devserver.http_handler import ROUTES
 
-    assert {path: method for path, (method, _) in ROUTES.items()} == {
-        endpoint.path: endpoint.method for endpoint in ENDPOINTS}
+    non_json_routes = {"/websocket": websocket.route, "/ipfs/": gateway.serve}
+    assert set(ROUTES) == {endpoint.path for endpoint in ENDPOINTS} | set(non_json_routes)
+    assert {path: route.body_error is not None for path, route in ROUTES.items() if path not in non_json_routes} == {
+        endpoint.path: endpoint.method == "POST" for endpoint in ENDPOINTS}
+    assert {path: ROUTES[path].handle for path in non_json_routes} == non_json_routes
 
 
 # --- every endpoint, plain and with http info -----------------------------------------------------------------

@@ -3,8 +3,10 @@
 Every module whose source carries an example is collected. The examples run
 with the names of ``from bacalhau_client import *`` and the job builders in
 scope, the default node and ``BACALHAU_API_HOST``/``PORT`` pointing at a local
-node, ``BACALHAU_DIR`` holding the fixture key, and ``node``, ``key``, ``cid``
-(also ``my_client_id``) and ``job_id`` (a finished job) defined. An example
+node, ``BACALHAU_DIR`` holding the fixture key, and ``node``, ``key``, ``client``
+(``Client(node.url, key)``), ``cid`` (also ``my_client_id``) and ``job_id`` (a
+finished job) defined. Examples that write files do so in a temporary folder
+they make; none reaches beyond the local node. An example
 that shows a result must print exactly it (``...`` matches anything); one that
 shows none only illustrates a call, which must run without raising.
 """
@@ -33,14 +35,15 @@ class IllustrationChecker(doctest.OutputChecker):
 
 @pytest.fixture(scope="module")
 def example_scope(example_node):
-    """The names the examples use."""
+    """The names the examples use; ``client`` is closed once they have run."""
     from bacalhau_client import jobs
 
     key = bacalhau_client.UserKey.default()
-    scope = {name: getattr(bacalhau_client, name) for name in bacalhau_client.__all__}
-    scope.update(docker_job=jobs.docker_job, language_job=jobs.language_job, node=example_node.node, key=key,
-                 cid=key.client_id, my_client_id=key.client_id, job_id=example_node.job_id)
-    return scope
+    with bacalhau_client.Client(example_node.url, key) as client:
+        scope = {name: getattr(bacalhau_client, name) for name in bacalhau_client.__all__}
+        scope.update(docker_job=jobs.docker_job, language_job=jobs.language_job, node=example_node.node, key=key,
+                     client=client, cid=key.client_id, my_client_id=key.client_id, job_id=example_node.job_id)
+        yield scope
 
 
 def test_the_modules_with_examples_are_found():

@@ -183,7 +183,7 @@ class LocalRequesterNode:
         the requests made in between:
 
         >>> before = node.request_counts
-        >>> client.wait_all(job_ids)
+        >>> outcomes = client.wait_all([job_id])
         >>> (node.request_counts - before)["/list"]
         """
         with self._request_counts_lock:

@@ -4,11 +4,14 @@ A CARv1 is ``varint(n) ‖ n bytes of DAG-CBOR {"roots": [CID, ...], "version": 
 followed by sections ``varint(len(CID) + len(block)) ‖ CID ‖ block`` to the end
 of the stream (IPLD CARv1 specification).
 
->>> with open("tree.car", "wb") as out:
-...     writer = CarWriter(out, [root])
-...     writer.add(cid, block)
->>> for cid, block in read_car(open("tree.car", "rb")):   # each block verified
-...     ...
+>>> import io
+>>> from bacalhau_client.ipfs.multiformats import CID, RAW
+>>> block = b"hello"
+>>> root = CID.for_block(block, codec=RAW, version=1)   # one raw block, its own root
+>>> out = io.BytesIO()                                  # or a file opened with "wb"
+>>> CarWriter(out, [root]).add(root, block)
+>>> [(str(cid), bytes(data)) for cid, data in read_car(io.BytesIO(out.getvalue()))]   # each block verified
+[('bafkreibm6jg3ux5qumhcn2b3flc3tyu6dmlb4xa7u5bf44yegnrjhc4yeq', b'hello')]
 """
 
 from typing import BinaryIO, Iterator, List, Tuple

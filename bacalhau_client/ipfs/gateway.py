@@ -1,8 +1,11 @@
 """Downloading a CID from a trustless IPFS gateway (``GET /ipfs/{cid}?format=car``), verified, into a folder.
 
+>>> import os, tempfile
 >>> from bacalhau_client.ipfs import fetch
->>> fetch("QmW8WKrNK45zykodaWLBypS63QQXAuPheRLPWt9KaoqMV7", "result")
-PosixPath('result')
+>>> result_cid = client.results(job_id)[0].data.cid
+>>> with tempfile.TemporaryDirectory() as folder:       # here the local node's gateway
+...     sorted(os.listdir(fetch(result_cid, os.path.join(folder, "result"), gateway=node.gateway_url)))
+['exitCode', 'outputs', 'stderr', 'stdout']
 
 Which gateway: the ``gateway`` argument, else ``Configuration.ipfs_gateway``,
 else the environment variable ``BACALHAU_IPFS_GATEWAY``, else

@@ -5,8 +5,12 @@ dag-pb leaves (no raw leaves), sha2-256, fixed 262144-byte chunks, a balanced
 tree of at most 174 links per node, no mode or mtime, entries whose name starts
 with ``.`` left out, symlinks stored as UnixFS Symlink nodes.
 
->>> unixfs_add("results/")
-'QmW8WKrNK45zykodaWLBypS63QQXAuPheRLPWt9KaoqMV7'
+>>> import os, tempfile
+>>> with tempfile.TemporaryDirectory() as folder:
+...     with open(os.path.join(folder, "hello.txt"), "w") as file:
+...         print("hello", file=file)
+...     unixfs_add(file.name), unixfs_add(folder)        # the file, then the folder holding it
+('QmZULkCELmmk5XNfCgTnCyFgAVxBRBXyDHGGMVoLFLiXEN', 'QmU5PLEGqjetW4RAmXgHpEFL7nVCL3vFnEyrCKUfRk4MSq')
 
 Blocks are produced as the files are read (one chunk in memory at a time) and
 handed to ``put(cid, block)`` when one is given, so a publisher can store them.
