@@ -9,11 +9,11 @@ import tarfile
 
 import pytest
 
-from bacalhau_client import LocalRequesterNode
+from bacalhau_client import LocalRequesterNode, ModelJobSpecDocker, ModelSpec
 from bacalhau_client.cli import main
 from bacalhau_client.cli.running import Progress
 from bacalhau_client.devserver import echo_executor
-from bacalhau_client.devserver.executor import failing_executor
+from bacalhau_client.devserver.executor import Volumes, echo_executor, failing_executor
 from conftest import FIXTURES
 
 FAST = 0.001
@@ -113,11 +113,14 @@ def test_a_failed_run_with_json_output_still_prints_one_document(capsys, failing
     assert next(iter(json.loads(out)["JobState"]["Nodes"].values()))["Shards"]["0"]["State"] == "Error"
 
 
-def test_failing_executor_can_fail_only_some_shards():
-    executor = failing_executor(exit_code=2, shards=[1])
-    assert executor(None, 0) == ("", "", 0)
+def test_failing_executor_can_fail_only_some_shards(tmp_path):
+    volumes = Volumes({"outputs": tmp_path}, {})
+    executor = failing_executor(exit_code=2, shards=[1], succeed=echo_executor)
+    spec = ModelSpec(docker=ModelJobSpecDocker(entrypoint=["echo", "hi"]))
+    assert executor(spec, 0, volumes) == ("hi\n", "", 0)
+    assert (tmp_path / "echo.txt").read_text() == "hi\n"  # the shards that succeed still get their volumes
     with pytest.raises(Exception) as caught:
-        executor(None, 1)
+        executor(spec, 1, volumes)
     assert caught.value.run_output["exitCode"] == 2
     assert caught.value.run_output["stderr"] == "simulated failure: exit code 2\n"
 

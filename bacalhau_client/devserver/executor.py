@@ -152,9 +152,9 @@ def failing_executor(exit_code: int = 1, stderr: str = "", shards: Any = None,
     failing = None if shards is None else frozenset(shards)
     text = stderr or "simulated failure: exit code %d\n" % exit_code
 
-    def executor(spec: ModelSpec, shard_index: int) -> Any:
+    def executor(spec: ModelSpec, shard_index: int, volumes: Volumes) -> Any:
         if failing is not None and shard_index not in failing:
-            return succeed(spec, shard_index)
+            return call_executor(succeed, spec, shard_index, volumes)
         raise RunFailed("exit code was not zero: %d" % exit_code, stderr=text, exit_code=exit_code)
 
     return executor
