@@ -20,6 +20,7 @@ from bacalhau_client.cli.running import (
 from bacalhau_client.client import Client, JobFailed, failed_shards, iter_shards
 from bacalhau_client.models import ModelJob
 from bacalhau_client.models.enums import JobStateType, Verifier
+from bacalhau_client.models.job_state import short_id
 
 OUTPUT_FLAG = Flag("output", STRING, "text", "text, json or yaml")
 
@@ -95,7 +96,7 @@ def _list_row(job: ModelJob, wide: bool) -> List[str]:
             if shard.get("State") == JobStateType.COMPLETED:
                 published = "/ipfs/%s" % ((shard.get("PublishedResults") or {}).get("CID") or "")
                 break
-    cells = [created, wire.get("ID", "") if wide else wire.get("ID", "")[:8], engine, state, verified, published]
+    cells = [created, wire.get("ID", "") if wide else short_id(wire.get("ID", "")), engine, state, verified, published]
     if not wide:
         cells = cells[:2] + [_truncate(cell) for cell in cells[2:]]
     return cells
@@ -195,7 +196,7 @@ def run_wait(values: Values) -> int:
         for job_id, outcome in outcomes.items():
             state = outcome.state if isinstance(outcome, JobFailed) else outcome
             for node_id, index, shard in iter_shards(state):
-                rows.append([job_id[:8], node_id, str(index), shard.get("State", ""), shard.get("Status", ""),
+                rows.append([short_id(job_id), node_id, str(index), shard.get("State", ""), shard.get("Status", ""),
                              str((shard.get("RunOutput") or {}).get("exitCode", ""))])
         write(table(["JOB", "NODE", "SHARD", "STATE", "STATUS", "EXIT"], rows))
     for failure in failures:
@@ -395,7 +396,7 @@ def run_demo(values: Values) -> int:
             say("Submitted job %s: docker run %s %s" % (job.id, DEMO_IMAGE, " ".join(DEMO_COMMAND)))
             state = client.wait(job.id, timeout=60, poll_interval=0.05)
             events, results, stored = client.events(job.id), client.results(job.id), client.get(job.id)
-            downloaded = client.download(job.id, os.path.join(work_dir, "job-%s" % job.id[:8]))
+            downloaded = client.download(job.id, os.path.join(work_dir, "job-%s" % short_id(job.id)))
             tree = sorted(str(path.relative_to(downloaded)) for path in downloaded.rglob("*"))
             if output == "json":
                 write(json_text({"job": job_wire(stored, state), "events": [event.to_wire() for event in events],

@@ -19,6 +19,7 @@ from bacalhau_client.cli.output import go_yaml, is_terminal, safe, write
 from bacalhau_client.client import Client, failed_shards, is_finished, iter_shards
 from bacalhau_client.models import ModelJob, ModelJobCreatePayload, ModelJobState
 from bacalhau_client.models.enums import JobEventType
+from bacalhau_client.models.job_state import short_id
 
 Payload = Union[ModelJob, ModelJobCreatePayload]
 
@@ -366,7 +367,7 @@ def summary(job_id: str, state: ModelJobState, node_details: bool) -> str:
         for node_id, index, shard in iter_shards(state):
             if node_id != current:
                 current = node_id
-                lines.append("Node %s:" % safe(node_id[:8], keep_lines=False))
+                lines.append("Node %s:" % safe(short_id(node_id), keep_lines=False))
             lines.append("  Shard %d:" % index)
             lines.append("    State: %s" % safe(shard.get("State", ""), keep_lines=False))
             lines.append("    Status: %s" % safe(shard.get("Status", ""), keep_lines=False))
