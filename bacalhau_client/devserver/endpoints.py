@@ -18,6 +18,7 @@ from bacalhau_client.canonical import encode_model
 from bacalhau_client.devserver.decoding import decode_request, go_base64_text
 from bacalhau_client.devserver.publisher import publish_context
 from bacalhau_client.devserver.record import JobRecord
+from bacalhau_client.models.enums import JobStateType, StorageSourceType
 from bacalhau_client.models.job_state import JOB_NOT_FOUND_CODE, job_not_found_message
 from bacalhau_client.models.timestamp import Timestamp
 
@@ -151,7 +152,7 @@ def _stored_job(node, payload: Dict[str, Any], context_cid: Optional[str] = None
     if not spec.get("Timeout") or spec["Timeout"] <= 0:
         spec["Timeout"] = DEFAULT_TIMEOUT_SECONDS
     if context_cid:
-        context = {"StorageSource": "IPFS", "CID": context_cid, "path": CONTEXT_MOUNT_PATH}
+        context = {"StorageSource": StorageSourceType.IPFS, "CID": context_cid, "path": CONTEXT_MOUNT_PATH}
         spec["Contexts"] = list(spec.get("Contexts") or []) + [context]
     return {
         "APIVersion": submitted.get("APIVersion", ""),
@@ -287,7 +288,7 @@ def debug(node, body: bytes) -> Answer:
                            "State": "Running" if record.shards else "Bidding",
                            "BiddingNodesCount": len(record.shards),
                            "CompletedNodesCount": sum(1 for shards in record.shards.values() for shard in
-                                                      shards.values() if shard.get("State") == "Completed")}
+                                                      shards.values() if shard.get("State") == JobStateType.COMPLETED)}
                           for record in active]
     return json_answer(encode_value({"AvailableComputeCapacity": {}, "ComputeJobs": None,
                                      "RequesterJobs": requester_jobs or None}))
