@@ -32,7 +32,7 @@ from typing import Iterator, List, Optional, Tuple, Union
 
 from bacalhau_client.exceptions import ApiException
 from bacalhau_client.ipfs.gateway import CAR_MEDIA_TYPE, DEFAULT_GATEWAY, GATEWAY_ENV, fetch, resolve_gateway
-from bacalhau_client.models.job_state import SHORT_ID_LENGTH, short_id
+from bacalhau_client.models.job_state import SHORT_ID_LENGTH, short_id  # noqa: F401  (kept importable)
 # The identity CID of the empty block: every trustless gateway has it (the spec's probe path).
 PROBE_CID = "bafkqaaa"
 PROBE_TIMEOUT = 5.0
