@@ -1,13 +1,12 @@
 """Turns API calls into HTTP requests and answers into models."""
 
 import json
-import os
 import re
 import threading
-import weakref
 from datetime import date, datetime
 from typing import Any, Dict, Optional
 
+from bacalhau_client._fork import reset_after_fork
 from bacalhau_client._version import __version__
 from bacalhau_client.configuration import Configuration
 from bacalhau_client.exceptions import ApiDecodeError
@@ -44,7 +43,7 @@ class ApiClient:
         self.user_agent = self.configuration.user_agent or "bacalhau-client-python/%s" % __version__
         self._pool = None
         self._pool_lock = threading.Lock()
-        _live_clients.add(self)
+        reset_after_fork(self)
 
     def __enter__(self) -> "ApiClient":
         return self
@@ -214,17 +213,7 @@ class ApiClient:
                               headers=headers, body=body, method=method, path=path, message=message)
 
 
-_live_clients: "weakref.WeakSet[ApiClient]" = weakref.WeakSet()
 _abandoned_pools: list = []
-
-
-def _after_fork_in_child() -> None:
-    for client in list(_live_clients):
-        client._after_fork_in_child()
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 class _Mismatch:

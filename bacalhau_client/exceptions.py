@@ -25,7 +25,9 @@ import json
 import re
 from typing import Any, Dict, Mapping, Optional, Tuple
 
-JOB_NOT_FOUND_CODE = "error-job-not-found"
+from bacalhau_client.models.job_state import JOB_NOT_FOUND_CODE
+
+# How every message of the node for an unknown job begins (see job_state.job_not_found_message).
 _JOB_NOT_FOUND_PREFIX = "Job not found"
 # A message read from a body is cut here, so that str(error) stays one readable line.
 MAX_MESSAGE_LENGTH = 300

@@ -25,7 +25,9 @@ from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from bacalhau_client.client import JobFailed
-from bacalhau_client.models.job_state import failed_shards, is_finished, iter_shards, summarize_state
+from bacalhau_client.models.job_state import (
+    SHORT_ID_LENGTH, failed_shards, is_finished, iter_shards, short_id, summarize_state,
+)
 from bacalhau_client.exceptions import ApiConnectionError, ApiDecodeError, ApiTimeoutError, exception_for_status
 from bacalhau_client.models import (
     ModelJob, ModelJobEvent, ModelJobState, PublicapiEventsRequest, PublicapiListRequest, PublicapiStateRequest,
@@ -621,10 +623,10 @@ def _match_listed(pending: "OrderedDict[str, Optional[str]]", jobs: List[ModelJo
                   states: Dict[str, ModelJobState]) -> List[str]:
     """Put the listed state of each pending job (by ID or short ID) into ``states``; the IDs not listed."""
     by_id = {job.id: job for job in jobs if isinstance(job.id, str)}
-    by_short_id = {job_id[:8]: job for job_id, job in by_id.items()}
+    by_short_id = {short_id(job_id): job for job_id, job in by_id.items()}
     uncovered = []
     for given in pending:
-        job = by_id.get(given) or (by_short_id.get(given) if len(given) == 8 else None)
+        job = by_id.get(given) or (by_short_id.get(given) if len(given) == SHORT_ID_LENGTH else None)
         if job is None:
             uncovered.append(given)
         else:

@@ -55,7 +55,7 @@ def from_file(path_or_text: Union[str, bytes, "os.PathLike[str]"]) -> ModelJob:
             "\n" in path_or_text or path_or_text.lstrip().startswith("{"))):
         return load_job(path_or_text)
     path = os.fspath(path_or_text)
-    return read_job_document(_read_file(path), source=path).job
+    return read_job_document(read_job_file(path), source=path).job
 
 
 def load_job(text: Union[str, bytes], source: str = "job") -> ModelJob:
@@ -216,7 +216,8 @@ def _kind(value: Any) -> str:
         type(value), type(value).__name__)
 
 
-def _read_file(path: str) -> bytes:
+def read_job_file(path: str) -> bytes:
+    """A job file's bytes, up to one past the size limit (so a larger file is refused); ``ValueError`` if unreadable."""
     try:
         with open(path, "rb") as source:
             data = source.read(MAX_JOB_FILE_BYTES + 1)

@@ -14,12 +14,10 @@ the first three are in :mod:`bacalhau_client._http`):
 
 import json
 import logging
-import os
 import re
 import socket
 import ssl
 import time
-import weakref
 import zlib
 from http.client import HTTPException
 from typing import Any, Dict, Mapping, Optional
@@ -32,6 +30,7 @@ from urllib3.exceptions import (
     SSLError, TimeoutError as Urllib3TimeoutError,
 )
 
+from bacalhau_client._fork import reset_after_fork
 from bacalhau_client._http import (
     POOL_CLASSES, PREFIX_BYTES, DeadlinePassed, ResponseTooLarge, restore_call_bounds, set_call_bounds,
 )
@@ -97,7 +96,7 @@ class RESTClientObject:
         self.max_response_bytes = configuration.max_response_bytes
         logging_from_env()
         self.log = configuration.logging_policy.logger()
-        _live_clients.add(self)
+        reset_after_fork(self)
 
     def _new_pool_manager(self) -> urllib3.PoolManager:
         configuration = self.configuration
@@ -220,16 +219,6 @@ class RESTClientObject:
             _close_pools(self.pool_manager)
 
 
-_live_clients: "weakref.WeakSet[RESTClientObject]" = weakref.WeakSet()
-
-
-def _after_fork_in_child() -> None:
-    for client in list(_live_clients):
-        client._after_fork_in_child()
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def _bounded(manager: urllib3.PoolManager) -> urllib3.PoolManager:

@@ -34,8 +34,7 @@ from typing import Iterator, List, Optional, Tuple, Union
 
 from bacalhau_client.exceptions import ApiException
 from bacalhau_client.ipfs.gateway import CAR_MEDIA_TYPE, DEFAULT_GATEWAY, GATEWAY_ENV, fetch, resolve_gateway
-
-SHORT_ID_LENGTH = 8
+from bacalhau_client.models.job_state import SHORT_ID_LENGTH, short_id  # noqa: F401  (kept importable)
 # The identity CID of the empty block: every trustless gateway has it (the spec's probe path).
 PROBE_CID = "bafkqaaa"
 PROBE_TIMEOUT = 5.0
@@ -45,7 +44,7 @@ _EXIT_CODE = "exitCode"
 
 def default_dest(job_id: str) -> Path:
     """The folder ``bacalhau get`` writes to without ``--output-dir``: ``job-<short ID>`` in the current folder."""
-    return Path.cwd() / ("job-" + job_id[:SHORT_ID_LENGTH])
+    return Path.cwd() / ("job-" + short_id(job_id))
 
 
 def download_results(client, job_id: str, dest: Union[str, "os.PathLike[str]", None] = None, *,
@@ -124,7 +123,7 @@ def _shard_folder_names(results) -> List[str]:
     names, owners = [], {}
     for result in results:
         node_id, index = result.node_id or "", result.shard_index or 0
-        name = "%d_node_%s" % (index, node_id[:SHORT_ID_LENGTH])
+        name = "%d_node_%s" % (index, short_id(node_id))
         if owners.setdefault(name, (index, node_id)) != (index, node_id):
             name = "%d_node_%s" % (index, node_id)
         names.append(name)

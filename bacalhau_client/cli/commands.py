@@ -19,7 +19,8 @@ from bacalhau_client.cli.running import (
 )
 from bacalhau_client.client import Client, JobFailed, failed_shards, iter_shards
 from bacalhau_client.models import ModelJob
-from bacalhau_client.models.enums import JobStateType, Verifier
+from bacalhau_client.models.enums import Engine, JobStateType, Verifier
+from bacalhau_client.models.job_state import shard_state, short_id
 
 OUTPUT_FLAG = Flag("output", STRING, "text", "text, json or yaml")
 
@@ -71,17 +72,22 @@ def _go_job_json(job: ModelJob) -> str:
         return json.dumps(job.to_wire(), ensure_ascii=False, separators=(",", ":"))
 
 
+def _shard_cells(shard: Dict[str, Any]) -> List[str]:
+    """A shard's STATE, STATUS and EXIT cells, read from its wire dict as ``iter_shards`` gives it."""
+    return [shard.get("State", ""), shard.get("Status", ""), str((shard.get("RunOutput") or {}).get("exitCode", ""))]
+
+
 def _list_row(job: ModelJob, wide: bool) -> List[str]:
     wire = job.to_wire()
     created = str(wire.get("CreatedAt") or "")
     created = (created[2:10] + "-" + created[11:19]) if wide else created[11:19]
     spec = wire.get("Spec") or {}
     engine = spec.get("Engine", "")
-    if engine == "Docker":
+    if engine == Engine.DOCKER:
         docker = spec.get("Docker") or {}
         engine = "Docker %s %s" % (docker.get("Image", ""), " ".join(docker.get("Entrypoint") or []))
     shards = [shard for _, _, shard in iter_shards(wire.get("JobState"))]
-    states = [STATE_ORDER.index(shard.get("State")) for shard in shards if shard.get("State") in STATE_ORDER]
+    states = [STATE_ORDER.index(shard_state(shard)) for shard in shards if shard_state(shard) in STATE_ORDER]
     state = STATE_ORDER[max(states)] if states else "jobStateUnknown"
     verified = ""
     if spec.get("Verifier") not in (None, "", Verifier.NOOP):
@@ -92,10 +98,10 @@ def _list_row(job: ModelJob, wide: bool) -> List[str]:
     published = ""
     if ((wire.get("ExecutionPlan") or {}).get("ShardsTotal") or 0) <= 1:
         for shard in shards:
-            if shard.get("State") == JobStateType.COMPLETED:
+            if shard_state(shard) == JobStateType.COMPLETED:
                 published = "/ipfs/%s" % ((shard.get("PublishedResults") or {}).get("CID") or "")
                 break
-    cells = [created, wire.get("ID", "") if wide else wire.get("ID", "")[:8], engine, state, verified, published]
+    cells = [created, wire.get("ID", "") if wide else short_id(wire.get("ID", "")), engine, state, verified, published]
     if not wide:
         cells = cells[:2] + [_truncate(cell) for cell in cells[2:]]
     return cells
@@ -195,8 +201,7 @@ def run_wait(values: Values) -> int:
         for job_id, outcome in outcomes.items():
             state = outcome.state if isinstance(outcome, JobFailed) else outcome
             for node_id, index, shard in iter_shards(state):
-                rows.append([job_id[:8], node_id, str(index), shard.get("State", ""), shard.get("Status", ""),
-                             str((shard.get("RunOutput") or {}).get("exitCode", ""))])
+                rows.append([short_id(job_id), node_id, str(index)] + _shard_cells(shard))
         write(table(["JOB", "NODE", "SHARD", "STATE", "STATUS", "EXIT"], rows))
     for failure in failures:
         report_failure(failure.job_id, failure.state)
@@ -305,9 +310,8 @@ def run_submit(values: Values) -> int:
             print_document(job_wire(client.get(stored.id), state), "json")
         else:
             print(stored.id)
-            write(table(["NODE", "SHARD", "STATE", "STATUS", "EXIT"], [
-                [node_id, str(index), shard.get("State", ""), shard.get("Status", ""),
-                 str((shard.get("RunOutput") or {}).get("exitCode", ""))] for node_id, index, shard in iter_shards(state)]))
+            write(table(["NODE", "SHARD", "STATE", "STATUS", "EXIT"],
+                        [[node_id, str(index)] + _shard_cells(shard) for node_id, index, shard in iter_shards(state)]))
             write(safe(client.stdout(stored.id)))
         if failed_shards(state):
             report_failure(stored.id, state)
@@ -395,7 +399,7 @@ def run_demo(values: Values) -> int:
             say("Submitted job %s: docker run %s %s" % (job.id, DEMO_IMAGE, " ".join(DEMO_COMMAND)))
             state = client.wait(job.id, timeout=60, poll_interval=0.05)
             events, results, stored = client.events(job.id), client.results(job.id), client.get(job.id)
-            downloaded = client.download(job.id, os.path.join(work_dir, "job-%s" % job.id[:8]))
+            downloaded = client.download(job.id, os.path.join(work_dir, "job-%s" % short_id(job.id)))
             tree = sorted(str(path.relative_to(downloaded)) for path in downloaded.rglob("*"))
             if output == "json":
                 write(json_text({"job": job_wire(stored, state), "events": [event.to_wire() for event in events],

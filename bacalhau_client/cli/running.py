@@ -19,6 +19,7 @@ from bacalhau_client.cli.output import go_yaml, is_terminal, safe, write
 from bacalhau_client.client import Client, failed_shards, is_finished, iter_shards
 from bacalhau_client.models import ModelJob, ModelJobCreatePayload, ModelJobState
 from bacalhau_client.models.enums import JobEventType
+from bacalhau_client.models.job_state import short_id
 
 Payload = Union[ModelJob, ModelJobCreatePayload]
 
@@ -366,7 +367,7 @@ def summary(job_id: str, state: ModelJobState, node_details: bool) -> str:
         for node_id, index, shard in iter_shards(state):
             if node_id != current:
                 current = node_id
-                lines.append("Node %s:" % safe(node_id[:8], keep_lines=False))
+                lines.append("Node %s:" % safe(short_id(node_id), keep_lines=False))
             lines.append("  Shard %d:" % index)
             lines.append("    State: %s" % safe(shard.get("State", ""), keep_lines=False))
             lines.append("    Status: %s" % safe(shard.get("Status", ""), keep_lines=False))
@@ -440,7 +441,7 @@ def run_wasm_validate(values: Values) -> int:
 
 def _read_source(values: Values) -> Tuple[bytes, str]:
     """The job file named on the line, or stdin for ``-`` or no argument."""
-    from bacalhau_client.jobfiles import MAX_JOB_FILE_BYTES
+    from bacalhau_client.jobfiles import MAX_JOB_FILE_BYTES, read_job_file
 
     name = values.args[0] if values.args else "-"
     if name == "-":
@@ -450,14 +451,9 @@ def _read_source(values: Values) -> Tuple[bytes, str]:
         data = stream.read(MAX_JOB_FILE_BYTES + 1)
         return (data.encode("utf-8") if isinstance(data, str) else data), "<stdin>"
     try:
-        with open(name, "rb") as source:
-            return source.read(MAX_JOB_FILE_BYTES + 1), name
-    except FileNotFoundError:
-        raise UsageError("%s: no such file" % name) from None
-    except IsADirectoryError:
-        raise UsageError("%s: is a directory, expected a job file" % name) from None
-    except OSError as error:
-        raise UsageError("%s: cannot read the file (%s)" % (name, error.strerror or error)) from None
+        return read_job_file(name), name
+    except ValueError as error:
+        raise UsageError(str(error)) from None
 
 
 def run_create(values: Values) -> int:

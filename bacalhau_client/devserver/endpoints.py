@@ -18,12 +18,13 @@ from bacalhau_client.canonical import encode_model
 from bacalhau_client.devserver.decoding import decode_request, go_base64_text
 from bacalhau_client.devserver.publisher import publish_context
 from bacalhau_client.devserver.record import JobRecord
+from bacalhau_client.models.enums import JobStateType, StorageSourceType
+from bacalhau_client.models.job_state import JOB_NOT_FOUND_CODE, job_not_found_message
 from bacalhau_client.models.timestamp import Timestamp
 
 JSON_TYPE = "application/json"
 TEXT_TYPE = "text/plain; charset=utf-8"
 UNKNOWN_ERROR_CODE = "error-unknown-server-error"
-JOB_NOT_FOUND_CODE = "error-job-not-found"
 DEFAULT_TIMEOUT_SECONDS = 1800
 CONTEXT_MOUNT_PATH = "/job"
 JOB_EVENT_TOPIC = "bacalhau-job-event"
@@ -65,11 +66,6 @@ def envelope_answer(status: int, code: str, message: str, details: Optional[Dict
     """``http.Error`` whose line is the node's JSON error envelope."""
     envelope = {"Code": code, "Message": message, "Details": sorted_map(details or {}), "Err": message}
     return error_answer(status, encode_value(envelope))
-
-
-def job_not_found_message(job_id: str) -> str:
-    """The node's text for an unknown job."""
-    return "Job not found. ID: %s" % job_id
 
 
 def _decode(body: bytes, class_name: str) -> Dict[str, Any]:
@@ -156,7 +152,7 @@ def _stored_job(node, payload: Dict[str, Any], context_cid: Optional[str] = None
     if not spec.get("Timeout") or spec["Timeout"] <= 0:
         spec["Timeout"] = DEFAULT_TIMEOUT_SECONDS
     if context_cid:
-        context = {"StorageSource": "IPFS", "CID": context_cid, "path": CONTEXT_MOUNT_PATH}
+        context = {"StorageSource": StorageSourceType.IPFS, "CID": context_cid, "path": CONTEXT_MOUNT_PATH}
         spec["Contexts"] = list(spec.get("Contexts") or []) + [context]
     return {
         "APIVersion": submitted.get("APIVersion", ""),
@@ -292,7 +288,7 @@ def debug(node, body: bytes) -> Answer:
                            "State": "Running" if record.shards else "Bidding",
                            "BiddingNodesCount": len(record.shards),
                            "CompletedNodesCount": sum(1 for shards in record.shards.values() for shard in
-                                                      shards.values() if shard.get("State") == "Completed")}
+                                                      shards.values() if shard.get("State") == JobStateType.COMPLETED)}
                           for record in active]
     return json_answer(encode_value({"AvailableComputeCapacity": {}, "ComputeJobs": None,
                                      "RequesterJobs": requester_jobs or None}))

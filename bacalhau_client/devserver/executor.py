@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Callable, Dict, NamedTuple, Optional, Tuple
 
 from bacalhau_client.models import ModelSpec
+from bacalhau_client.models.job_state import run_output as run_output_wire
 
 Executor = Callable[..., Any]
 
@@ -105,19 +106,18 @@ def _as_bytes(text: Any, name: str) -> bytes:
     raise TypeError("executor returned a non-text %s: %s" % (name, type(text).__name__))
 
 
-def run_output(result: Any) -> Dict[str, Any]:
-    """The ``RunOutput`` wire dict for what an executor returned."""
+def run_output(result: Any, runner_error: str = "") -> Dict[str, Any]:
+    """The ``RunOutput`` wire dict for what an executor returned, each stream cut as a Go compute node cuts it."""
     stdout, stderr, exit_code = executor_result(result)
     stdout, stdout_truncated = _truncated(stdout)
     stderr, stderr_truncated = _truncated(stderr)
-    return {"stdout": stdout, "stdouttruncated": stdout_truncated, "stderr": stderr,
-            "stderrtruncated": stderr_truncated, "exitCode": exit_code, "runnerError": ""}
+    return run_output_wire(stdout, stderr, exit_code, stdout_truncated=stdout_truncated,
+                           stderr_truncated=stderr_truncated, runner_error=runner_error)
 
 
 def failed_run_output(message: str) -> Dict[str, Any]:
     """The ``RunOutput`` of a run whose executor failed."""
-    return {"stdout": "", "stdouttruncated": False, "stderr": "", "stderrtruncated": False,
-            "exitCode": 0, "runnerError": message}
+    return run_output_wire(runner_error=message)
 
 
 def _truncated(data: bytes) -> Tuple[str, bool]:
@@ -138,7 +138,7 @@ class RunFailed(Exception):
 
     def __init__(self, message: str, *, stdout: str = "", stderr: str = "", exit_code: int = 1):
         super().__init__(message)
-        self.run_output = dict(run_output((stdout, stderr, exit_code)), runnerError=message)
+        self.run_output = run_output((stdout, stderr, exit_code), runner_error=message)
 
 
 def failing_executor(exit_code: int = 1, stderr: str = "", shards: Any = None,

@@ -10,7 +10,7 @@ connection is closed.
 import re
 from email.utils import formatdate
 from http import HTTPStatus
-from typing import Dict, Iterable, List, NamedTuple, Optional, Tuple
+from typing import Dict, Iterable, List, NamedTuple, Optional, Set, Tuple
 from urllib.parse import unquote, urlsplit
 
 # Go's DefaultMaxHeaderBytes (1 MiB), plus the 4096 bytes of slack its server allows.
@@ -60,13 +60,18 @@ class Request(NamedTuple):
 
     def header(self, name: str, default: Optional[str] = None) -> Optional[str]:
         """The first value of header ``name`` (any case), as Go's ``Header.Get``."""
-        folded = name.lower()
-        return next((value for key, value in self.headers if key.lower() == folded), default)
+        values = self.header_values(name)
+        return values[0] if values else default
 
     def header_values(self, name: str) -> List[str]:
         """Every value of header ``name`` (any case), in the order received."""
         folded = name.lower()
         return [value for key, value in self.headers if key.lower() == folded]
+
+
+def header_tokens(values: Iterable[str]) -> Set[str]:
+    """The comma-separated tokens of a header's values, case-folded: ``Keep-Alive, Upgrade`` -> keep-alive, upgrade."""
+    return {token.strip().lower() for value in values for token in value.split(",")}
 
 
 def head_end(buffer: bytearray, start: int) -> int:
@@ -94,8 +99,7 @@ def parse_head(raw: bytes) -> Request:
     names = [name.lower() for name, _ in headers]
     if version == "HTTP/1.1" and names.count("host") != 1:
         raise go_error(400, "missing required Host header" if "host" not in names else "too many Host headers")
-    connection = {token.strip().lower() for name, value in headers if name.lower() == "connection"
-                  for token in value.split(",")}
+    connection = header_tokens(value for name, value in headers if name.lower() == "connection")
     keep_alive = "close" not in connection if version == "HTTP/1.1" else "keep-alive" in connection
     chunked = _is_chunked(headers, version)
     content_length = -1 if chunked else _content_length(headers)

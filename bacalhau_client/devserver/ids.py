@@ -5,20 +5,16 @@ shape (so code that parses or shortens them works) and to be deterministic
 (so tests can predict them).
 """
 
-import hashlib
 from typing import List
 
-from bacalhau_client.ipfs.multiformats import base58_encode as base58
+from bacalhau_client.ipfs.multiformats import CID
 
-# A CIDv0 is base58 of a sha2-256 multihash: 0x12 (sha2-256), 0x20 (32 bytes), the digest.
-_MULTIHASH_SHA256_PREFIX = b"\x12\x20"
 _CID_LENGTH = 46
 
 
 def fake_cid(*parts: object) -> str:
-    """A CIDv0-shaped ``Qm...`` string determined by ``parts``."""
-    digest = hashlib.sha256("\0".join(str(part) for part in parts).encode("utf-8")).digest()
-    return base58(_MULTIHASH_SHA256_PREFIX + digest)
+    """A CIDv0 ``Qm...`` string determined by ``parts`` (of a block no node holds)."""
+    return str(CID.for_block("\0".join(str(part) for part in parts).encode("utf-8")))
 
 
 def fake_peer_id(label: str, *parts: object) -> str:

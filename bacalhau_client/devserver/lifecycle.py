@@ -30,7 +30,7 @@ from bacalhau_client.devserver.executor import (
 from bacalhau_client.devserver.publisher import BlockStore, write_results_folder
 from bacalhau_client.devserver.record import JobRecord
 from bacalhau_client.models import ModelSpec
-from bacalhau_client.models.enums import JobEventType, JobLocalEventType, JobStateType
+from bacalhau_client.models.enums import JobEventType, JobLocalEventType, JobStateType, StorageSourceType
 
 
 class Lifecycle:
@@ -166,7 +166,7 @@ class Lifecycle:
         with self.lock:
             for node_id, index in self._shards_in(JobStateType.VERIFYING, shards, accepted):
                 published = {
-                    "StorageSource": "IPFS",
+                    "StorageSource": StorageSourceType.IPFS,
                     "Name": "job-%s-shard-%d-host-%s" % (self.record.job_id, index, node_id),
                     "CID": self.published[node_id, index],
                 }

@@ -16,6 +16,7 @@ from bacalhau_client.devserver.record import JobRecord
 from bacalhau_client.devserver.store import JobStore
 from bacalhau_client.models import ModelJob
 from bacalhau_client.models.enums import JobEventType
+from bacalhau_client.models.job_state import short_id
 from bacalhau_client.models.timestamp import Timestamp
 
 DEFAULT_STEP_DELAY = 0.01
@@ -211,7 +212,7 @@ class LocalRequesterNode:
                                   step_delay=self.step_delay, requester_id=self.node_id,
                                   compute_ids=self.compute_node_ids, executor=self.executor, log=self.store.log,
                                   blocks=self.blocks)
-            thread = threading.Thread(target=lifecycle.run, name="bacalhau-local-job-%s" % record.job_id[:8],
+            thread = threading.Thread(target=lifecycle.run, name="bacalhau-local-job-%s" % short_id(record.job_id),
                                       daemon=True)
             self._job_threads = [item for item in self._job_threads if item.is_alive()] + [thread]
             thread.start()

@@ -5,9 +5,9 @@ from collections import deque
 from typing import Any, Callable, Deque, Dict, List, Optional
 
 from bacalhau_client.devserver.record import JobRecord
+from bacalhau_client.models.job_state import SHORT_ID_LENGTH
 from bacalhau_client.models.timestamp import Timestamp
 
-SHORT_ID_LENGTH = 8
 LOG_LINES_KEPT = 1000
 
 
@@ -58,7 +58,7 @@ class JobStore:
         return self._records.get(job_id)
 
     def get_by_id_or_short_id(self, job_id: str) -> Optional[JobRecord]:
-        """The job with this ID, or with this 8-character short ID prefix (caller holds the lock)."""
+        """The job with this ID, or whose ID begins with this short ID (caller holds the lock)."""
         record = self._records.get(job_id)
         if record is None and len(job_id) == SHORT_ID_LENGTH:
             record = next((item for item in self._records.values() if item.job_id.startswith(job_id)), None)

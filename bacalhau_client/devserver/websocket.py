@@ -24,6 +24,7 @@ from typing import Any, Callable, Deque, Dict, List, Optional, Tuple
 from urllib.parse import parse_qs, urlsplit
 
 from bacalhau_client.devserver.endpoints import Answer, error_answer
+from bacalhau_client.devserver.httpwire import header_tokens
 from bacalhau_client.canonical import encode_model
 
 PATH = "/websocket"
@@ -58,18 +59,21 @@ def refusal(method: str, header_values: Callable[[str], List[str]]) -> Optional[
         values = header_values(name)
         return values[0] if values else None
 
+    def has_token(name: str, token: str) -> bool:
+        return token in header_tokens(header_values(name))
+
     def refuse(status: int, reason: str):
         status_text = {400: "Bad Request", 403: "Forbidden", 405: "Method Not Allowed"}[status]
         answer = error_answer(status, status_text)
         return answer._replace(body=answer.body + (reason + "\n").encode("utf-8")), {"Sec-Websocket-Version": "13"}
 
-    if not _has_token(header_values("Connection"), "upgrade"):
+    if not has_token("Connection", "upgrade"):
         return refuse(400, _NOT_WEBSOCKET + "'upgrade' token not found in 'Connection' header")
-    if not _has_token(header_values("Upgrade"), "websocket"):
+    if not has_token("Upgrade", "websocket"):
         return refuse(400, _NOT_WEBSOCKET + "'websocket' token not found in 'Upgrade' header")
     if method != "GET":
         return refuse(405, _NOT_WEBSOCKET + "request method is not GET")
-    if not _has_token(header_values("Sec-Websocket-Version"), "13"):
+    if not has_token("Sec-Websocket-Version", "13"):
         return refuse(400, "websocket: unsupported version: 13 not found in 'Sec-Websocket-Version' header")
     origin = first("Origin")
     if origin is not None and urlsplit(origin).netloc.lower() != (first("Host") or "").lower():
@@ -78,10 +82,6 @@ def refusal(method: str, header_values: Callable[[str], List[str]]) -> Optional[
         return refuse(400, "websocket: not a websocket handshake: 'Sec-WebSocket-Key' header must be Base64 "
                            "encoded value of 16-byte in length")
     return None
-
-
-def _has_token(values: List[str], token: str) -> bool:
-    return any(part.strip().lower() == token for value in values for part in value.split(","))
 
 
 def _is_valid_key(key: str) -> bool:

@@ -16,7 +16,6 @@ Blocks are produced as the files are read (one chunk in memory at a time) and
 handed to ``put(cid, block)`` when one is given, so a publisher can store them.
 """
 
-import hashlib
 import os
 import stat
 from pathlib import Path
@@ -29,7 +28,6 @@ CHUNK_SIZE = 262144
 LINKS_PER_NODE = 174
 # kubo switches a folder to a HAMT shard when sum(len(name) + len(CID)) over its entries reaches this.
 HAMT_SHARDING_BYTES = 262144
-_CIDV0_PREFIX = b"\x12\x20"
 
 Put = Callable[[CID, bytes], None]
 # (binary CID, cumulative size of the subtree, file bytes under it)
@@ -63,10 +61,10 @@ def _add(path: Path, info: os.stat_result, put: Optional[Put]) -> _Entry:
 
 
 def _store(block: bytes, put: Optional[Put], filesize: int, children_size: int = 0) -> _Entry:
-    digest = hashlib.sha256(block).digest()
+    cid = CID.for_block(block)
     if put is not None:
-        put(CID(0, 0x70, 0x12, digest), block)
-    return _CIDV0_PREFIX + digest, len(block) + children_size, filesize
+        put(cid, block)
+    return cid.binary, len(block) + children_size, filesize
 
 
 def _add_file(path: Path, put: Optional[Put]) -> _Entry:
