@@ -13,7 +13,7 @@ from bacalhau_client import LocalRequesterNode, ModelJobSpecDocker, ModelSpec
 from bacalhau_client.cli import main
 from bacalhau_client.cli.running import Progress
 from bacalhau_client.devserver import echo_executor
-from bacalhau_client.devserver.executor import Volumes, echo_executor, failing_executor
+from bacalhau_client.devserver.executor import Volumes, failing_executor
 from conftest import FIXTURES
 
 FAST = 0.001
