@@ -17,7 +17,8 @@ from bacalhau_client._version import __version__  # noqa: F401 (the package vers
 if TYPE_CHECKING:  # what the lazy names below are, for type checkers and editors
     from bacalhau_client.api import HealthApi, JobApi, MiscApi  # noqa: F401
     from bacalhau_client.api_client import ApiClient  # noqa: F401
-    from bacalhau_client.client import Client, JobFailed  # noqa: F401
+    from bacalhau_client.client import Client  # noqa: F401
+    from bacalhau_client.models.job_state import JobFailed  # noqa: F401
     from bacalhau_client.configuration import Configuration, enable_logging  # noqa: F401
     from bacalhau_client.devserver import LocalRequesterNode  # noqa: F401
     from bacalhau_client.exceptions import (  # noqa: F401
@@ -49,7 +50,7 @@ _EXPORTS = {
     "RateLimitError": "bacalhau_client.exceptions",
     "ServerError": "bacalhau_client.exceptions",
     "Client": "bacalhau_client.client",
-    "JobFailed": "bacalhau_client.client",
+    "JobFailed": "bacalhau_client.models.job_state",
     "UserKey": "bacalhau_client.keys",
     "canonical_json": "bacalhau_client.signing",
     "sign_submit_request": "bacalhau_client.signing",

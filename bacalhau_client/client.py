@@ -29,34 +29,12 @@ from bacalhau_client.models import (
     PublicapiEventsRequest, PublicapiListRequest, PublicapiLocalEventsRequest, PublicapiStateRequest,
 )
 from bacalhau_client.models.job_state import (  # noqa: F401 (the job rules stay importable from here)
-    SHORT_ID_LENGTH, FailedShard, completed_stdout, failed_shards, is_finished, iter_shards, job_not_found_message,
-    summarize_state,
+    SHORT_ID_LENGTH, FailedShard, JobFailed, completed_stdout, failed_shards, is_finished, iter_shards,
+    job_not_found_message, summarize_state,
 )
 
 if TYPE_CHECKING:
     from bacalhau_client.following import JobEventStream
-
-
-class JobFailed(Exception):
-    """A job finished with at least one shard in ``Error``.
-
-    ``job_id`` names the job, ``shards`` lists the :class:`FailedShard` s and
-    ``state`` is the final :class:`ModelJobState`.
-    """
-
-    def __init__(self, job_id: str, shards: List[FailedShard], state: Optional[ModelJobState] = None):
-        self.job_id = job_id
-        self.shards = shards
-        self.state = state
-        super().__init__(str(self))
-
-    def __str__(self) -> str:
-        reasons = "; ".join("shard %d on %s: %s" % (shard.shard_index, shard.node_id, shard.status or "Error")
-                            for shard in self.shards)
-        return ("job %s failed: %s" % (self.job_id, reasons)).replace("\n", " ")
-
-    def __reduce__(self):
-        return (type(self), (self.job_id, self.shards, self.state))
 
 
 class Client:

@@ -24,9 +24,8 @@ from collections import OrderedDict
 from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from bacalhau_client.client import JobFailed
 from bacalhau_client.models.job_state import (
-    SHORT_ID_LENGTH, failed_shards, is_finished, iter_shards, short_id, summarize_state,
+    SHORT_ID_LENGTH, JobFailed, failed_shards, is_finished, iter_shards, short_id, summarize_state,
 )
 from bacalhau_client.exceptions import ApiConnectionError, ApiDecodeError, ApiTimeoutError, exception_for_status
 from bacalhau_client.models import (

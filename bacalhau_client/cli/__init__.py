@@ -20,7 +20,7 @@ from bacalhau_client.cli.common import (
 )
 from bacalhau_client.cli.flags import UsageError, help_text, parse
 from bacalhau_client.cli.output import safe
-from bacalhau_client.client import JobFailed
+from bacalhau_client.models.job_state import JobFailed
 from bacalhau_client.exceptions import ApiException
 
 __all__ = ["EXIT_API_ERROR", "EXIT_JOB_FAILED", "EXIT_OK", "EXIT_USAGE", "PROG", "UsageError", "main"]

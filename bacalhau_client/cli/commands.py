@@ -17,7 +17,8 @@ from bacalhau_client.cli.running import (
     DOCKER_RUN_FLAGS, PYTHON_FLAGS, RUN_FLAGS, WASM_FLAGS, WASM_RUN_FLAGS, download, report_failure, run_create,
     run_docker, run_python, run_validate, run_wasm, run_wasm_validate, wait_for_job,
 )
-from bacalhau_client.client import Client, JobFailed, failed_shards, iter_shards
+from bacalhau_client.client import Client
+from bacalhau_client.models.job_state import JobFailed, failed_shards, iter_shards
 from bacalhau_client.models import ModelJob
 from bacalhau_client.models.enums import Engine, JobStateType, Verifier
 from bacalhau_client.models.job_state import shard_state, short_id

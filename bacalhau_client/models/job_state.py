@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 JobStateLike = Union["ModelJobState", Dict[str, Any], None]
 
 __all__ = [
-    "FailedShard", "JOB_NOT_FOUND_CODE", "JobStateLike", "SHORT_ID_LENGTH", "completed_stdout", "failed_shards",
+    "FailedShard", "JOB_NOT_FOUND_CODE", "JobFailed", "JobStateLike", "SHORT_ID_LENGTH", "completed_stdout", "failed_shards",
     "is_finished", "iter_shards", "job_not_found_message", "run_output", "shard_state", "short_id", "summarize_state",
 ]
 
@@ -153,3 +153,25 @@ def _shard_index(key: Any, shard: Dict[str, Any]) -> int:
         return int(text)
     own = _integer(shard.get("ShardIndex"))
     return -1 if own is None else own
+
+
+class JobFailed(Exception):
+    """A job finished with at least one shard in ``Error``.
+
+    ``job_id`` names the job, ``shards`` lists the :class:`FailedShard` s and
+    ``state`` is the final :class:`ModelJobState`.
+    """
+
+    def __init__(self, job_id: str, shards: List[FailedShard], state: Optional["ModelJobState"] = None):
+        self.job_id = job_id
+        self.shards = shards
+        self.state = state
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        reasons = "; ".join("shard %d on %s: %s" % (shard.shard_index, shard.node_id, shard.status or "Error")
+                            for shard in self.shards)
+        return ("job %s failed: %s" % (self.job_id, reasons)).replace("\n", " ")
+
+    def __reduce__(self):
+        return (type(self), (self.job_id, self.shards, self.state))
