@@ -1,14 +1,20 @@
 """fetch() against real gateways on 127.0.0.1: verified downloads, and gateway faults handled per the retry policy."""
 
+import io
 import os
+import socket
+import struct
 import time
 import tracemalloc
 
 import pytest
+import urllib3
 
 from bacalhau_client import Configuration
 from bacalhau_client.exceptions import ApiConnectionError, ApiDecodeError, ApiException, ApiTimeoutError
 from bacalhau_client.ipfs import CAR_ACCEPT, DEFAULT_GATEWAY, CarError, fetch, resolve_gateway
+from bacalhau_client.ipfs.car import read_header, read_sections
+from bacalhau_client.ipfs.gateway import _body_stream
 from bacalhau_client.retries import read_only_policy
 from faulty_server import FaultyServer, reply, response_bytes, send_raw, stall
 from loopback import LoopbackServer
@@ -21,6 +27,11 @@ ROOT = description("bacalhau-result")["root_cid"]
 def quick_retries(retries: int = 3) -> Configuration:
     """The SDK's policy for read-only calls, without the waits between attempts."""
     return Configuration(retries=read_only_policy(retries).new(backoff_factor=0), timeout=(5, 10))
+
+
+def tree_files_of(name: str):
+    """The files (path to bytes) the fixture tree ``name`` holds."""
+    return {path: file_bytes(entry) for path, entry in description(name)["files"].items()}
 
 
 def car_gateway(name: str = "bacalhau-result"):
@@ -90,6 +101,46 @@ def test_a_car_cut_inside_a_block_without_a_length_is_downloaded_again(tmp_path)
     with FaultyServer(send_raw(head.encode() + car[:2000]), reply(200, car, dict(CAR_TYPE))) as gateway:
         fetch(ROOT, tmp_path / "out", gateway=gateway.url, configuration=quick_retries())
     assert len(gateway.requests) == 2
+
+
+def test_a_chunked_answer_downloads(tmp_path):
+    car = car_bytes("bacalhau-result")
+    chunks = b"".join(b"%x\r\n%s\r\n" % (len(car[start:start + 700]), car[start:start + 700])
+                      for start in range(0, len(car), 700))
+    head = "HTTP/1.1 200 OK\r\nContent-Type: %s\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+    with FaultyServer(send_raw((head % CAR_TYPE["Content-Type"]).encode() + chunks + b"0\r\n\r\n")) as gateway:
+        dest = fetch(ROOT, tmp_path / "out", gateway=gateway.url, configuration=quick_retries())
+    assert tree_files(dest) == tree_files_of("bacalhau-result")
+
+
+def test_a_connection_reset_inside_a_block_is_downloaded_again(tmp_path):
+    car = car_bytes("bacalhau-result")
+    answer = response_bytes(200, car, dict(CAR_TYPE))
+
+    def reset_midway(server, connection):
+        if server.read_request(connection) is not None:
+            connection.sendall(answer[:len(answer) // 2])
+            connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+
+    with FaultyServer(reset_midway, reply(200, car, dict(CAR_TYPE))) as gateway:
+        dest = fetch(ROOT, tmp_path / "out", gateway=gateway.url, configuration=quick_retries())
+    assert len(gateway.requests) == 2
+    assert tree_files(dest) == tree_files_of("bacalhau-result")
+
+
+def test_a_connection_always_reset_fails_naming_the_cid(tmp_path):
+    car = car_bytes("bacalhau-result")
+    answer = response_bytes(200, car, dict(CAR_TYPE))
+
+    def reset_midway(server, connection):
+        if server.read_request(connection) is not None:
+            connection.sendall(answer[:len(answer) // 2])
+            connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+
+    with FaultyServer(reset_midway) as gateway:
+        with pytest.raises(ApiConnectionError, match="downloading %s from .* broke off" % ROOT):
+            fetch(ROOT, tmp_path / "out", gateway=gateway.url, configuration=quick_retries(1))
+    assert os.listdir(tmp_path) == []
 
 
 def test_an_always_truncated_answer_fails_after_the_retries(tmp_path):
@@ -230,3 +281,15 @@ def test_a_dest_that_cannot_be_created_is_a_clear_error(tmp_path):
     (tmp_path / "file").write_text("not a folder")
     with pytest.raises(ValueError, match="dest: cannot create the folder .*file"):
         fetch(ROOT, tmp_path / "file" / "out", gateway="http://127.0.0.1:9")
+
+
+def test_a_response_not_over_http_client_is_read_through_urllib3(tmp_path):
+    car = car_bytes("bacalhau-result")
+    response = urllib3.HTTPResponse(body=io.BytesIO(car), headers={"Content-Length": str(len(car))},
+                                    preload_content=False)
+    seen = []
+    stream = _body_stream(response, time.monotonic() + 60, lambda received, total: seen.append((received, total)))
+    read_header(stream)
+    assert [(str(cid), bytes(block)) for cid, block in read_sections(stream)] == \
+        [(str(cid), bytes(block)) for cid, block in car_blocks(car)]
+    assert seen[-1] == (len(car), len(car))

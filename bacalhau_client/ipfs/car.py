@@ -71,7 +71,7 @@ def read_header(stream: BinaryIO) -> List[CID]:
         raise CarTruncatedError("CAR: the stream is empty (no header)")
     if not 0 < length <= MAX_HEADER_BYTES:
         raise CarError("CAR header: length %d is not between 1 and %d" % (length, MAX_HEADER_BYTES))
-    data = _read_exactly(stream, length, "the CAR header")
+    data = bytes(_read_exactly(stream, length, "the CAR header"))
     try:
         header, end = _decode_cbor(data, 0, 0)
     except (ValueError, IndexError) as error:
@@ -88,6 +88,17 @@ def read_header(stream: BinaryIO) -> List[CID]:
 
 def read_sections(stream: BinaryIO) -> Iterator[Tuple[CID, memoryview]]:
     """Each ``(cid, block)`` after the header, each block checked against its CID before it is yielded."""
+    for cid, block in read_unverified_sections(stream):
+        verify_block(cid, block)
+        yield cid, block
+
+
+def read_unverified_sections(stream: BinaryIO) -> Iterator[Tuple[CID, memoryview]]:
+    """Each ``(cid, block)`` after the header, NOT yet checked: the caller must :func:`verify_block` each one.
+
+    Split from :func:`read_sections` so that a download can hash blocks in
+    one thread while another receives the next ones.
+    """
     while True:
         try:
             length = read_varint(stream)
@@ -99,17 +110,20 @@ def read_sections(stream: BinaryIO) -> Iterator[Tuple[CID, memoryview]]:
             return
         if not 0 < length <= MAX_SECTION_BYTES:
             raise CarError("CAR: a section of %d bytes (the limit is %d)" % (length, MAX_SECTION_BYTES))
-        section = memoryview(_read_exactly(stream, length, "a section"))
+        section = _read_exactly(stream, length, "a section")
         try:
             cid, end = CID.decode(section)
         except ValueError as error:
             raise CarError("CAR: a section's CID is not valid: %s" % error) from None
-        block = section[end:]
-        try:
-            cid.verify(block)
-        except ValueError as error:
-            raise CarError(str(error)) from None
-        yield cid, block
+        yield cid, section[end:]
+
+
+def verify_block(cid: CID, block) -> None:
+    """Check ``block`` against ``cid``; :class:`CarError` naming the CID when it does not match."""
+    try:
+        cid.verify(block)
+    except ValueError as error:
+        raise CarError(str(error)) from None
 
 
 def read_car(stream: BinaryIO) -> Iterator[Tuple[CID, memoryview]]:
@@ -118,16 +132,15 @@ def read_car(stream: BinaryIO) -> Iterator[Tuple[CID, memoryview]]:
     return read_sections(stream)
 
 
-def _read_exactly(stream: BinaryIO, length: int, what: str) -> bytes:
-    data = stream.read(length)
-    while data is not None and len(data) < length:
-        more = stream.read(length - len(data))
-        if not more:
-            break
-        data += more
-    if data is None or len(data) < length:
-        raise CarTruncatedError("CAR: the stream ends inside %s (%d of %d bytes)"
-                                % (what, 0 if data is None else len(data), length))
+def _read_exactly(stream: BinaryIO, length: int, what: str) -> memoryview:
+    """``length`` bytes of ``stream``, received straight into one new buffer (``readinto``: no copies)."""
+    data = memoryview(bytearray(length))
+    received = 0
+    while received < length:
+        count = stream.readinto(data[received:])
+        if not count:
+            raise CarTruncatedError("CAR: the stream ends inside %s (%d of %d bytes)" % (what, received, length))
+        received += count
     return data
 
 

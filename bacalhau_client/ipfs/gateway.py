@@ -17,10 +17,12 @@ that breaks off mid-stream (reset, truncated, read timeout) is started again
 under the same policy. ``timeout`` bounds the whole download, retries included.
 """
 
+import http.client
 import io
 import os
 import queue
 import shutil
+import socket
 import tempfile
 import threading
 import time
@@ -33,7 +35,9 @@ from urllib3.exceptions import HTTPError, MaxRetryError, ProtocolError, ReadTime
 
 from bacalhau_client.configuration import Configuration
 from bacalhau_client.exceptions import ApiConnectionError, ApiDecodeError, ApiTimeoutError
-from bacalhau_client.ipfs.car import CarError, CarTruncatedError, read_header, read_sections
+from bacalhau_client.ipfs.car import (
+    CarError, CarTruncatedError, read_header, read_unverified_sections, verify_block,
+)
 from bacalhau_client.ipfs.multiformats import CID
 from bacalhau_client.ipfs.unpack import unpack_car
 
@@ -46,6 +50,8 @@ DEFAULT_TIMEOUT = 300.0
 _READ_BUFFER = 1024 * 1024
 # Blocks received and verified ahead of the one being written (about 2 MiB with kubo's chunks).
 PREFETCH_BLOCKS = 8
+# The receiving thread hashes a block itself when this many wait for the caller (the caller is the slower).
+VERIFY_AHEAD_WAITING = 2
 PREFETCH_STOP_SECONDS = 5.0
 
 Progress = Callable[[int, Optional[int]], None]
@@ -143,9 +149,7 @@ def _download_once(rest, url: str, root: CID, dest: Path, deadline: float, progr
         raise ValueError("dest: cannot write in %s: %s" % (dest.parent, error.strerror or error)) from None
     try:
         _check_content_type(response, url)
-        total = response.headers.get("Content-Length")
-        stream = io.BufferedReader(_DeadlineReader(response, deadline, progress,
-                                                   int(total) if total and total.isdigit() else None), _READ_BUFFER)
+        stream = _body_stream(response, deadline, progress)
         try:
             read_header(stream)
         except CarTruncatedError:
@@ -159,7 +163,7 @@ def _download_once(rest, url: str, root: CID, dest: Path, deadline: float, progr
                                  "?format=car" % (urlsplit(url).netloc, error), method="GET",
                                  path=urlsplit(url).path) from None
         tree = work / "tree"
-        sections = _Prefetch(read_sections(stream), response)
+        sections = _Prefetch(read_unverified_sections(stream), response)
         try:
             unpack_car(iter(sections), root, tree, work / "spool")
             if os.path.lexists(dest):
@@ -175,6 +179,22 @@ def _download_once(rest, url: str, root: CID, dest: Path, deadline: float, progr
             response.close()  # unread bytes must not reach the next request on this connection
         response.release_conn()
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _body_stream(response, deadline: float, progress: Optional[Progress]):
+    """The response body as a binary stream that stops at the deadline and reports progress.
+
+    Blocks are received straight from the ``http.client`` answer under the
+    urllib3 response into their own buffers, with no copy in Python (the SDK
+    never asks urllib3 to decode a body, so the two give the same bytes); a
+    response of another kind is read through its ``read1``.
+    """
+    total = response.headers.get("Content-Length")
+    total = int(total) if total and total.isdigit() else None
+    answer = getattr(response, "_fp", None)
+    if isinstance(answer, http.client.HTTPResponse):
+        return _AnswerReader(answer, deadline, progress, total)
+    return io.BufferedReader(_DeadlineReader(response, deadline, progress, total), _READ_BUFFER)
 
 
 def _capped(value: Any, limit: float) -> float:
@@ -201,13 +221,16 @@ def _check_content_type(response, url: str) -> None:
 
 
 class _Prefetch:
-    """Receives and verifies CAR sections in a background thread while the caller writes the previous ones.
+    """Receives CAR sections in a background thread while the caller writes the previous ones.
 
-    Hashing (in the thread) and writing files (in the caller) both release
-    the GIL, so on two cores they overlap. At most :data:`PREFETCH_BLOCKS`
-    blocks wait in between, so memory stays bounded. The thread's errors are
-    raised in the caller, unchanged; :meth:`close` stops the thread, shutting
-    the connection down if it is still waiting for data.
+    Receiving and hashing (``hashlib`` releases the GIL) and writing files
+    all overlap on two cores. Each block is hashed by whichever side is free:
+    the thread, when the caller is behind (blocks are waiting), else the
+    caller as it takes the block; either way before anything of it is
+    written. At most :data:`PREFETCH_BLOCKS` blocks wait in between, so
+    memory stays bounded. The thread's errors are raised in the caller,
+    unchanged; :meth:`close` stops the thread, shutting the connection down
+    if it is still waiting for data.
     """
 
     def __init__(self, sections, response):
@@ -220,12 +243,15 @@ class _Prefetch:
 
     def _receive(self, sections) -> None:
         try:
-            for section in sections:
-                if not self._put((section, None)):
+            for cid, block in sections:
+                verified = self._queue.qsize() >= VERIFY_AHEAD_WAITING
+                if verified:
+                    verify_block(cid, block)
+                if not self._put(((cid, block), verified, None)):
                     return
-            self._put((None, None))
+            self._put((None, True, None))
         except BaseException as error:  # handed to the caller, which raises it
-            self._put((None, error))
+            self._put((None, True, error))
 
     def _put(self, entry) -> bool:
         while not self._stopping.is_set():
@@ -238,11 +264,13 @@ class _Prefetch:
 
     def __iter__(self):
         while True:
-            section, error = self._queue.get()
+            section, verified, error = self._queue.get()
             if error is not None:
                 raise error
             if section is None:
                 return
+            if not verified:
+                verify_block(*section)
             yield section
 
     def close(self) -> None:
@@ -274,6 +302,41 @@ class _DeadlineReader(io.RawIOBase):
         data = self.response.read1(len(buffer)) if hasattr(self.response, "read1") else self.response.read(len(buffer))
         count = len(data)
         buffer[:count] = data
+        self.received += count
+        if self.progress is not None and count:
+            self.progress(self.received, self.total)
+        return count
+
+
+class _AnswerReader(io.RawIOBase):
+    """The body of an ``http.client`` answer, read into the caller's buffers, with urllib3's errors.
+
+    ``readinto`` fills the buffer it is given (the CAR reader asks for exactly
+    one section, so nothing past a bad block is waited for); socket errors are
+    raised as urllib3 raises them, so a broken-off download is retried.
+    """
+
+    def __init__(self, answer: http.client.HTTPResponse, deadline: float, progress: Optional[Progress],
+                 total: Optional[int]):
+        super().__init__()
+        self.answer = answer
+        self.deadline = deadline
+        self.progress = progress
+        self.total = total
+        self.received = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if time.monotonic() > self.deadline:
+            raise ReadTimeoutError(None, None, "the download's deadline was reached")
+        try:
+            count = self.answer.readinto(buffer)
+        except socket.timeout:
+            raise ReadTimeoutError(None, None, "Read timed out.") from None
+        except (http.client.HTTPException, OSError) as error:
+            raise ProtocolError("Connection broken: %r" % error, error) from None
         self.received += count
         if self.progress is not None and count:
             self.progress(self.received, self.total)

@@ -35,6 +35,8 @@ def encode_varint(value: int) -> bytes:
 
 def decode_varint(data, offset: int = 0) -> Tuple[int, int]:
     """``(value, offset after it)`` of the varint at ``offset`` in ``data``; ``ValueError`` if cut or too long."""
+    if offset < len(data) and data[offset] < 0x80:  # one byte: most protobuf keys and lengths
+        return data[offset], offset + 1
     value = shift = 0
     for index in range(offset, min(len(data), offset + _MAX_VARINT_BYTES)):
         byte = data[index]
