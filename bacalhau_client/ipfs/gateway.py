@@ -280,8 +280,8 @@ class _Prefetch:
         self._thread.join(PREFETCH_STOP_SECONDS)
 
 
-class _DeadlineReader(io.RawIOBase):
-    """The response body as a raw stream that stops at the deadline and reports progress."""
+class _BodyReader(io.RawIOBase):
+    """A response body as a raw stream that stops at the deadline and reports progress."""
 
     def __init__(self, response, deadline: float, progress: Optional[Progress], total: Optional[int]):
         super().__init__()
@@ -297,18 +297,29 @@ class _DeadlineReader(io.RawIOBase):
     def readinto(self, buffer) -> int:
         if time.monotonic() > self.deadline:
             raise ReadTimeoutError(None, None, "the download's deadline was reached")
-        # read1 returns what one socket read gives; read() would wait for the whole buffer, so a bad
-        # block could not be refused until the gateway had sent a megabyte more (urllib3 1.x: read() is already so).
-        data = self.response.read1(len(buffer)) if hasattr(self.response, "read1") else self.response.read(len(buffer))
-        count = len(data)
-        buffer[:count] = data
+        count = self._receive(buffer)
         self.received += count
         if self.progress is not None and count:
             self.progress(self.received, self.total)
         return count
 
+    def _receive(self, buffer) -> int:
+        """Read what the connection has (at least one byte, or none at the end) into ``buffer``."""
+        raise NotImplementedError
 
-class _AnswerReader(io.RawIOBase):
+
+class _DeadlineReader(_BodyReader):
+    """A urllib3 response's body, for responses not built on ``http.client``."""
+
+    def _receive(self, buffer) -> int:
+        # read1 returns what one socket read gives; read() would wait for the whole buffer, so a bad
+        # block could not be refused until the gateway had sent a megabyte more.
+        data = self.response.read1(len(buffer)) if hasattr(self.response, "read1") else self.response.read(len(buffer))
+        buffer[:len(data)] = data
+        return len(data)
+
+
+class _AnswerReader(_BodyReader):
     """The body of an ``http.client`` answer, read into the caller's buffers, with urllib3's errors.
 
     ``readinto`` fills the buffer it is given (the CAR reader asks for exactly
@@ -316,31 +327,13 @@ class _AnswerReader(io.RawIOBase):
     raised as urllib3 raises them, so a broken-off download is retried.
     """
 
-    def __init__(self, answer: http.client.HTTPResponse, deadline: float, progress: Optional[Progress],
-                 total: Optional[int]):
-        super().__init__()
-        self.answer = answer
-        self.deadline = deadline
-        self.progress = progress
-        self.total = total
-        self.received = 0
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer) -> int:
-        if time.monotonic() > self.deadline:
-            raise ReadTimeoutError(None, None, "the download's deadline was reached")
+    def _receive(self, buffer) -> int:
         try:
-            count = self.answer.readinto(buffer)
+            return self.response.readinto(buffer)
         except socket.timeout:
             raise ReadTimeoutError(None, None, "Read timed out.") from None
         except (http.client.HTTPException, OSError) as error:
             raise ProtocolError("Connection broken: %r" % error, error) from None
-        self.received += count
-        if self.progress is not None and count:
-            self.progress(self.received, self.total)
-        return count
 
 
 def _transport_error(error: BaseException, base: str, root: CID) -> ApiConnectionError:
