@@ -113,31 +113,28 @@ def test_a_chunked_answer_downloads(tmp_path):
     assert tree_files(dest) == tree_files_of("bacalhau-result")
 
 
-def test_a_connection_reset_inside_a_block_is_downloaded_again(tmp_path):
-    car = car_bytes("bacalhau-result")
+def reset_midway(car: bytes):
+    """A gateway step that sends half the answer, then resets the connection."""
     answer = response_bytes(200, car, dict(CAR_TYPE))
 
-    def reset_midway(server, connection):
+    def step(server, connection):
         if server.read_request(connection) is not None:
             connection.sendall(answer[:len(answer) // 2])
             connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
 
-    with FaultyServer(reset_midway, reply(200, car, dict(CAR_TYPE))) as gateway:
+    return step
+
+
+def test_a_connection_reset_inside_a_block_is_downloaded_again(tmp_path):
+    car = car_bytes("bacalhau-result")
+    with FaultyServer(reset_midway(car), reply(200, car, dict(CAR_TYPE))) as gateway:
         dest = fetch(ROOT, tmp_path / "out", gateway=gateway.url, configuration=quick_retries())
     assert len(gateway.requests) == 2
     assert tree_files(dest) == tree_files_of("bacalhau-result")
 
 
 def test_a_connection_always_reset_fails_naming_the_cid(tmp_path):
-    car = car_bytes("bacalhau-result")
-    answer = response_bytes(200, car, dict(CAR_TYPE))
-
-    def reset_midway(server, connection):
-        if server.read_request(connection) is not None:
-            connection.sendall(answer[:len(answer) // 2])
-            connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-
-    with FaultyServer(reset_midway) as gateway:
+    with FaultyServer(reset_midway(car_bytes("bacalhau-result"))) as gateway:
         with pytest.raises(ApiConnectionError, match="downloading %s from .* broke off" % ROOT):
             fetch(ROOT, tmp_path / "out", gateway=gateway.url, configuration=quick_retries(1))
     assert os.listdir(tmp_path) == []
