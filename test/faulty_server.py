@@ -17,8 +17,10 @@ connections time out.
 import contextlib
 import socket
 import threading
+import time
 from typing import Callable, Dict, Iterator, List, Optional
 
+import pytest
 from loopback import RecordedRequest
 
 Fault = Callable[["FaultyServer", socket.socket], None]
@@ -257,3 +259,12 @@ def refusing_port() -> Iterator[int]:
         yield holder.getsockname()[1]
     finally:
         holder.close()
+
+
+def fails_within(seconds: float, error_type, call, *args) -> BaseException:
+    """Run ``call(*args)``; it must raise ``error_type`` within ``seconds``."""
+    start = time.monotonic()
+    with pytest.raises(error_type) as caught:
+        call(*args)
+    assert time.monotonic() - start < seconds
+    return caught.value

@@ -15,7 +15,7 @@ from bacalhau_client import (
 )
 from bacalhau_client.retries import RetrySettings
 from faulty_server import (
-    FaultyServer, close_at_once, refusing_port, reply, reply_then_close_idle, reply_then_drop_next,
+    FaultyServer, close_at_once, fails_within, refusing_port, reply, reply_then_close_idle, reply_then_drop_next,
     response_bytes, send_raw, stall, unaccepted_port,
 )
 from leaks import left_behind, snapshot
@@ -65,15 +65,6 @@ def submit(request, signed_submit):
         return lambda client: client.call_api("/submit", "POST", signed_submit, "PublicapiSubmitResponse",
                                               idempotent=False)
     return lambda client: JobApi(client).submit(signed_submit)
-
-
-def fails_within(seconds: float, error_type, call, *args) -> ApiException:
-    """Run ``call(*args)``; it must raise ``error_type`` within ``seconds``."""
-    start = time.monotonic()
-    with pytest.raises(error_type) as caught:
-        call(*args)
-    assert time.monotonic() - start < seconds
-    return caught.value
 
 
 def test_refused_connection_raises_connection_error_after_retries():

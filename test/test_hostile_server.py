@@ -15,7 +15,9 @@ from bacalhau_client import (
     Configuration, HealthApi, JobApi, PublicapiStateRequest, ServerError,
 )
 from bacalhau_client.retries import RetrySettings
-from faulty_server import FaultyServer, drip, keep_alive, read_then_close, reply, response_bytes, send_raw
+from faulty_server import (
+    FaultyServer, drip, fails_within, keep_alive, read_then_close, reply, response_bytes, send_raw,
+)
 from leaks import left_behind, snapshot
 
 TIMEOUT = 0.5
@@ -57,14 +59,6 @@ def echo(client: ApiClient, tag: str):
 def echo_answer(request, count: int, before: bytes = b"", after: bytes = b"") -> bytes:
     tag = json.loads(request.body)["job_id"]
     return before + response_bytes(200, json.dumps({"tag": tag}).encode(), keep_alive=True) + after
-
-
-def fails_within(seconds: float, error_type, call, *args) -> ApiException:
-    start = time.monotonic()
-    with pytest.raises(error_type) as caught:
-        call(*args)
-    assert time.monotonic() - start < seconds
-    return caught.value
 
 
 # --- informational answers and stray bytes --------------------------------------------------------------
