@@ -33,7 +33,8 @@ def cli(environment, *argv, stdin=None):
 def test_demo_runs_end_to_end(environment):
     finished = cli(environment, "demo")
     assert finished.returncode == 0, finished.stderr
-    assert "ResultsPublished" in finished.stdout
+    assert "\nEvents, as the node records them:\n" in finished.stdout
+    assert "  ResultsPublished\n(followed over websocket)\n" in finished.stdout
     assert "Output (simulated by the local node; no container ran):\nhello\n" in finished.stdout
     assert "\nDownloaded results (" in finished.stdout
 

@@ -398,16 +398,22 @@ def run_demo(values: Values) -> int:
             say("Signing with a throw-away key %s (client ID %s)." % (key_path, key.client_id))
             job = client.submit(docker_job(DEMO_IMAGE, DEMO_COMMAND))
             say("Submitted job %s: docker run %s %s" % (job.id, DEMO_IMAGE, " ".join(DEMO_COMMAND)))
+            say("\nEvents, as the node records them:")
+            events = []
+            with client.follow(job.id, timeout=60) as stream:  # ends when the job has finished
+                for event in stream:
+                    events.append(event)
+                    say("  %s  %s" % (safe(event.event_time or "", keep_lines=False),
+                                      safe(event.event_name or "", keep_lines=False)))
+                say("(followed over %s)" % stream.transport)
             state = client.wait(job.id, timeout=60, poll_interval=0.05)
-            events, results, stored = client.events(job.id), client.results(job.id), client.get(job.id)
+            results, stored = client.results(job.id), client.get(job.id)
             downloaded = client.download(job.id, os.path.join(work_dir, "job-%s" % short_id(job.id)))
             tree = sorted(str(path.relative_to(downloaded)) for path in downloaded.rglob("*"))
             if output == "json":
                 write(json_text({"job": job_wire(stored, state), "events": [event.to_wire() for event in events],
                                  "results": [result.to_wire() for result in results], "downloaded": tree}) + "\n")
                 return 0
-            print("\nEvent timeline:")
-            write(table(EVENT_HEADERS, [_event_row(event) for event in events]))
             print("\nResults:")
             write(table(["NODE", "SHARD", "CID", "NAME"], [
                 [result.node_id or "", str(result.shard_index or 0), (result.data.cid if result.data else "") or "",
