@@ -15,7 +15,7 @@ import urllib3
 
 from bacalhau_client.devserver import LocalRequesterNode
 from bacalhau_client.devserver.http_handler import ROUTES, Route
-from bacalhau_client.devserver.publisher import FileSpan
+from bacalhau_client.devserver.publisher import BlockStore, FileSpan
 from bacalhau_client.ipfs import CID, CarWriter, unixfs_add
 from bacalhau_client.ipfs.dagpb import decode_node
 from bacalhau_client.ipfs.multiformats import DAG_PB
@@ -195,3 +195,16 @@ def test_a_span_past_the_end_of_its_file_ends_the_connection_quietly(node, tmp_p
             data += chunk
     assert data.startswith(b"HTTP/1.1 200 OK\r\n") and data.endswith(b"\r\n\r\n0123456789")
     assert capfd.readouterr().err == ""
+
+
+def test_a_closed_block_store_holds_nothing_and_refuses_new_blocks(tmp_path):
+    store = BlockStore()
+    (tmp_path / "file").write_bytes(b"some bytes\n")
+    root = CID.parse(store.publish(tmp_path / "file"))
+    assert store.get(root) is not None and store.pack.exists()
+    store.close()
+    assert (store.get(root), store.size(root), store.has_dag(str(root))) == (None, None, False)
+    assert not store.root.exists()
+    with pytest.raises(RuntimeError, match="the block store .* is closed: the node has stopped"):
+        store.publish(tmp_path / "file")
+    store.close()  # twice is fine

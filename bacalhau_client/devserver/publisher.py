@@ -68,7 +68,10 @@ class BlockStore:
         self._lock = threading.Lock()
 
     def put(self, cid: CID, block: bytes) -> None:
-        """Store a block (the caller computed ``cid`` from it); storing it twice is harmless."""
+        """Store a block (the caller computed ``cid`` from it); storing it twice is harmless.
+
+        ``RuntimeError`` once the store is closed.
+        """
         key = cid.binary
         if key in self._stored:
             return
@@ -78,6 +81,8 @@ class BlockStore:
         with self._lock:
             if key in self._stored:
                 return
+            if self._fd is None:
+                raise RuntimeError("the block store %s is closed: the node has stopped" % self.root)
             offset = self._end
             written = 0
             while written < len(section):
