@@ -9,12 +9,12 @@ It serves every block the node holds (published results, pinned contexts):
 - an unknown CID: 404; a malformed one, or a path below the CID: 400.
 """
 
-from typing import List, Optional, Tuple
+from typing import List, Optional, Tuple, Union
 from urllib.parse import parse_qs
 
 from bacalhau_client.devserver.endpoints import TEXT_TYPE, Answer
+from bacalhau_client.devserver.publisher import BlockStore, FileSpan
 from bacalhau_client.ipfs import CID, encode_header
-from bacalhau_client.ipfs.multiformats import encode_varint
 
 PATH_PREFIX = "/ipfs/"
 CAR_TYPE = "application/vnd.ipld.car"
@@ -46,14 +46,14 @@ def serve(exchange) -> None:
         return exchange.stream(200, {"Content-Type": RAW_TYPE,
                                      "Content-Disposition": 'attachment; filename="%s.bin"' % cid}, [block], len(block))
     try:
-        plan = _car_plan(store, cid)
+        sections = store.car_sections(cid)
     except KeyError as missing:
         return _error(exchange, 404, "block %s of %s not found" % (missing.args[0], cid))
     header = encode_header([cid])
-    length = len(header) + sum(len(prefix) + size for _, prefix, size in plan)
+    length = len(header) + sum(len(section) if isinstance(section, bytes) else section[1] for section in sections)
     exchange.stream(200, {"Content-Type": CAR_CONTENT_TYPE, "X-Content-Type-Options": "nosniff",
                           "Content-Disposition": 'attachment; filename="%s.car"' % cid},
-                    _car_body(store, header, plan), length)
+                    _car_body(store, header, sections), length)
 
 
 def _wanted_format(query_format: str, accept: str) -> Optional[str]:
@@ -69,22 +69,12 @@ def _wanted_format(query_format: str, accept: str) -> Optional[str]:
     return None
 
 
-def _car_plan(store, root: CID) -> List[Tuple[CID, bytes, int]]:
-    """Each block of the CAR: its CID, the section's prefix (length varint and CID) and the block's size."""
-    plan = []
-    for cid in store.dag_order(root):
-        size = store.size(cid)
-        if size is None:
-            raise KeyError(str(cid))
-        plan.append((cid, encode_varint(len(cid.binary) + size) + cid.binary, size))
-    return plan
-
-
-def _car_body(store, header: bytes, plan):
+def _car_body(store: BlockStore, header: bytes, sections: List[Union[bytes, Tuple[int, int]]]):
+    """The CAR's bytes: the header, then the sections as runs of the store's pack file (sent with ``sendfile``)."""
     yield header
-    for cid, prefix, _ in plan:
-        yield prefix
-        yield store.get(cid)
+    with store.open_pack() as pack:
+        for section in sections:
+            yield section if isinstance(section, bytes) else FileSpan(pack, *section)
 
 
 def _error(exchange, status: int, line: str, headers: Optional[dict] = None) -> None:

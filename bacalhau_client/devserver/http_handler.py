@@ -8,6 +8,7 @@ answers once, in one of three ways:
 - ``exchange.stream(status, headers, chunks)``: a body written as it is
   produced (``Content-Length`` when given, else chunked), each write bounded
   by ``exchange.write_timeout`` (a route may set it to ``None`` to lift it);
+  a chunk may be a :class:`~.publisher.FileSpan`, sent with ``sendfile``;
 - ``exchange.take_over()``: the route takes the socket for itself (a protocol
   upgrade); the server no longer reads it, times it out or answers on it, and
   only shuts it down when the node stops.
@@ -19,12 +20,13 @@ it to its own thread and return.
 
 import posixpath
 import socket
-from typing import Callable, Dict, Iterable, NamedTuple, Optional, Tuple
+from typing import Callable, Dict, Iterable, NamedTuple, Optional, Tuple, Union
 from urllib.parse import quote
 
 from bacalhau_client.devserver import endpoints, gateway, websocket
 from bacalhau_client.devserver.endpoints import TEXT_TYPE, Answer, RequestError, error_answer
 from bacalhau_client.devserver.httpwire import Request, connection_header, response_head
+from bacalhau_client.devserver.publisher import FileSpan
 from bacalhau_client.devserver.server import Connection, ConnectionServer, ServerSettings
 
 Endpoint = Callable[[object, bytes], Answer]
@@ -172,9 +174,12 @@ class Exchange:
         self._start(answer.status)
         self._write(render(self.request, answer, headers, self.close_after))
 
-    def stream(self, status: int, headers: Dict[str, str], chunks: Iterable[bytes],
+    def stream(self, status: int, headers: Dict[str, str], chunks: Iterable[Union[bytes, FileSpan]],
                length: Optional[int] = None) -> None:
-        """Write the head, then each chunk as it comes (chunked encoding unless ``length`` is given)."""
+        """Write the head, then each chunk as it comes (chunked encoding unless ``length`` is given).
+
+        A chunk is bytes, or a :class:`~.publisher.FileSpan` sent from its file with ``sendfile``.
+        """
         self._start(status)
         fields = list(headers.items())
         chunked = length is None and self.request.version == "HTTP/1.1"
@@ -191,7 +196,9 @@ class Exchange:
             return
         written = 0
         for chunk in chunks:
-            if chunk:
+            if isinstance(chunk, FileSpan):
+                written += self._write_span(chunk, chunked)
+            elif chunk:
                 written += len(chunk)
                 self._write(b"%x\r\n%s\r\n" % (len(chunk), chunk) if chunked else chunk)
         if chunked:
@@ -213,6 +220,24 @@ class Exchange:
         if self.status is not None:
             raise RuntimeError("%s %s answered twice" % (self.request.method, self.request.path))
         self.status = status
+
+    def _write_span(self, span: FileSpan, chunked: bool) -> int:
+        """Send a run of a file with ``sendfile`` (no copy through Python), as one chunk when chunked; its length."""
+        if not span.count:
+            return 0
+        if chunked:
+            self._write(b"%x\r\n" % span.count)
+        sock = self._connection.sock
+        try:
+            sock.settimeout(self.write_timeout)
+            sent = sock.sendfile(span.file, span.offset, span.count)
+        except OSError as error:  # socket.timeout included: the client stopped reading
+            raise ConnectionLost(str(error)) from None
+        if sent != span.count:
+            raise ConnectionLost("%s ended %d bytes into a %d-byte run" % (span.file.name, sent, span.count))
+        if chunked:
+            self._write(b"\r\n")
+        return sent
 
     def _write(self, data: bytes) -> None:
         sock = self._connection.sock

@@ -18,11 +18,11 @@ import tempfile
 import threading
 import zlib
 from pathlib import Path, PurePosixPath
-from typing import Iterator, Optional, Tuple
+from typing import BinaryIO, Dict, Iterator, List, NamedTuple, Optional, Tuple, Union
 
 from bacalhau_client.ipfs import CID, unixfs_add, unpack_car
 from bacalhau_client.ipfs.dagpb import decode_node
-from bacalhau_client.ipfs.multiformats import DAG_PB, IDENTITY
+from bacalhau_client.ipfs.multiformats import DAG_PB, IDENTITY, encode_varint
 
 # pkg/util/targzip: each file of a context is at most 10 MB (datasize.MB = 1024 * 1024).
 CONTEXT_FILE_LIMIT = 10 * 1024 * 1024
@@ -34,40 +34,80 @@ MAX_STREAM_FILE_BYTES = 1 << 30
 MAX_EXIT_CODE_CHARS = 4
 
 
+class FileSpan(NamedTuple):
+    """``count`` bytes of the open ``file`` from ``offset``: a piece of an answer sent with ``sendfile``."""
+
+    file: BinaryIO
+    offset: int
+    count: int
+
+
+class _Stored(NamedTuple):
+    offset: int  # of the block's CAR section in the pack file
+    prefix: int  # length of the section's prefix (length varint and CID)
+    size: int  # of the block
+    links: Optional[Tuple[bytes, ...]]  # binary CIDs a dag-pb block links to (None: decode it when asked)
+
+
 class BlockStore:
-    """Blocks by CID in a private temporary folder (one file each), until :meth:`close`."""
+    """Blocks by CID in one pack file in a private temporary folder, until :meth:`close`.
+
+    Each block is appended as the CAR section that carries it (length varint,
+    CID, block), and a dag-pb block's links are kept in memory, so the gateway
+    plans a CAR without reading a block and sends it straight from the file
+    with ``sendfile``; the blocks of a DAG published together sit side by side,
+    so most of its CAR is one run of the file.
+    """
 
     def __init__(self):
         self.root = Path(tempfile.mkdtemp(prefix="bacalhau-local-blocks-"))
+        self.pack = self.root / "blocks.car"
+        self._fd = os.open(self.pack, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+        self._end = 0
+        self._stored: Dict[bytes, _Stored] = {}
         self._lock = threading.Lock()
 
     def put(self, cid: CID, block: bytes) -> None:
-        """Store a block (the caller computed ``cid`` from it); storing it twice is harmless."""
-        path = self.root / str(cid)
-        if path.exists():
+        """Store a block (the caller computed ``cid`` from it); storing it twice is harmless.
+
+        ``RuntimeError`` once the store is closed.
+        """
+        key = cid.binary
+        if key in self._stored:
             return
+        links = _links(block) if cid.codec == DAG_PB else ()
+        prefix = encode_varint(len(key) + len(block)) + key
+        section = b"".join((prefix, block))
         with self._lock:
-            partial = path.with_name(path.name + ".partial")
-            partial.write_bytes(block)
-            os.replace(partial, path)
+            if key in self._stored:
+                return
+            if self._fd is None:
+                raise RuntimeError("the block store %s is closed: the node has stopped" % self.root)
+            offset = self._end
+            written = 0
+            while written < len(section):
+                written += os.pwrite(self._fd, section[written:], offset + written)
+            self._end += len(section)
+            self._stored[key] = _Stored(offset, len(prefix), len(block), links)
 
     def get(self, cid: CID) -> Optional[bytes]:
         """The block, or ``None`` when the store does not have it."""
         if cid.hash_code == IDENTITY:
             return cid.digest
-        try:
-            return (self.root / str(cid)).read_bytes()
-        except FileNotFoundError:
+        stored = self._stored.get(cid.binary)
+        if stored is None:
             return None
+        block = os.pread(self._fd, stored.size, stored.offset + stored.prefix)
+        if len(block) != stored.size:
+            raise OSError("block store %s: block %s cut short" % (self.pack, cid))
+        return block
 
     def size(self, cid: CID) -> Optional[int]:
         """The block's length, or ``None`` when the store does not have it."""
         if cid.hash_code == IDENTITY:
             return len(cid.digest)
-        try:
-            return (self.root / str(cid)).stat().st_size
-        except FileNotFoundError:
-            return None
+        stored = self._stored.get(cid.binary)
+        return None if stored is None else stored.size
 
     def dag_order(self, root: CID) -> Iterator[CID]:
         """Every CID of the DAG under ``root``, depth-first, each once; ``KeyError`` naming a missing one."""
@@ -80,11 +120,45 @@ class BlockStore:
             seen.add(cid.binary)
             yield cid
             if cid.codec == DAG_PB:
-                block = self.get(cid)
-                if block is None:
-                    raise KeyError(str(cid))
-                links, _ = decode_node(block)
-                stack.extend(CID.from_bytes(link.cid) for link in reversed(links))
+                stack.extend(CID.from_bytes(link) for link in reversed(self._links_of(cid)))
+
+    def _links_of(self, cid: CID) -> Tuple[bytes, ...]:
+        stored = self._stored.get(cid.binary)
+        if stored is not None and stored.links is not None:
+            return stored.links
+        block = self.get(cid)
+        if block is None:
+            raise KeyError(str(cid))
+        links, _ = decode_node(block)
+        return tuple(link.cid for link in links)
+
+    def car_sections(self, root: CID) -> List[Union[bytes, Tuple[int, int]]]:
+        """The CAR sections of the DAG under ``root`` in depth-first order, each block once.
+
+        Stored sections come as ``(offset, length)`` runs of :attr:`pack`,
+        neighbours merged into one run; an identity CID's section (its block is
+        the CID itself, never stored) comes as bytes. ``KeyError`` names a
+        missing block.
+        """
+        sections: List[Union[bytes, Tuple[int, int]]] = []
+        for cid in self.dag_order(root):
+            stored = self._stored.get(cid.binary)
+            if stored is not None:
+                length = stored.prefix + stored.size
+                last = sections[-1] if sections else None
+                if isinstance(last, tuple) and last[0] + last[1] == stored.offset:
+                    sections[-1] = (last[0], last[1] + length)
+                else:
+                    sections.append((stored.offset, length))
+            elif cid.hash_code == IDENTITY:
+                sections.append(encode_varint(len(cid.binary) + len(cid.digest)) + cid.binary + cid.digest)
+            else:
+                raise KeyError(str(cid))
+        return sections
+
+    def open_pack(self) -> BinaryIO:
+        """The pack file, open for reading (its sections stay valid while the store is open)."""
+        return open(self.pack, "rb")
 
     def has_dag(self, root: str) -> bool:
         """Whether the store holds every block under the CID ``root`` (text; a malformed CID is not held)."""
@@ -119,8 +193,22 @@ class BlockStore:
                 spool.unlink()
 
     def close(self) -> None:
-        """Delete every block."""
+        """Delete every block (answers already sending from the pack file keep their own handle)."""
+        with self._lock:
+            self._stored = {}
+            if self._fd is not None:
+                os.close(self._fd)
+                self._fd = None
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _links(block: bytes) -> Optional[Tuple[bytes, ...]]:
+    """The binary CIDs a dag-pb block links to; ``None`` when it does not decode (the gateway then says why)."""
+    try:
+        links, _ = decode_node(block)
+    except ValueError:
+        return None
+    return tuple(link.cid for link in links)
 
 
 def write_results_folder(folder: Path, stdout: bytes, stderr: bytes, exit_code: int) -> None:
