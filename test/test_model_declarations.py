@@ -218,8 +218,11 @@ def test_unknown_json_keys_are_kept_while_unknown_attributes_are_refused():
 
 
 def test_read_only_property_keeps_pythons_own_error():
-    with pytest.raises(AttributeError, match="additional_properties"):
+    with pytest.raises(AttributeError) as caught:
         ModelDeal().additional_properties = {}
+    # Python names the property from 3.11 on; before, it says only "can't set attribute".
+    assert "did you mean" not in str(caught.value)
+    assert "additional_properties" in str(caught.value) or str(caught.value) == "can't set attribute"
 
 
 def test_private_attribute_can_be_set_and_leaves_the_json_alone():
@@ -339,8 +342,9 @@ def mypy_output(tmp_path_factory):
          str(work / "cache"), "--python-version", "3.10", "--hide-error-context", "--no-pretty", "check.py"],
         cwd=str(work), env={"MYPYPATH": str(ROOT), "PATH": ""}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         universal_newlines=True, timeout=300)
-    return {int(line.split(":")[1]): line.split(": ", 1)[1] for line in result.stdout.splitlines()
-            if line.startswith("check.py:")}
+    # Older interpreters make mypy spell builtin types in full ("builtins.dict[builtins.str, ...]").
+    return {int(line.split(":")[1]): line.split(": ", 1)[1].replace("builtins.", "")
+            for line in result.stdout.splitlines() if line.startswith("check.py:")}
 
 
 def line_of(text: str) -> int:
