@@ -110,7 +110,7 @@ def parse_document(data: bytes, source: str) -> Any:
     try:
         return json.loads(text, parse_constant=_refuse_constant)
     except ValueError:
-        pass
+        pass  # not JSON: read as YAML, as Go's CLI does with any file that is not JSON
     return _json_values(_load_yaml(text, source), source)
 
 
