@@ -5,7 +5,7 @@ import pytest
 from bacalhau_client.models import ModelJobState, ModelRunCommandResult
 from bacalhau_client.models.job_state import (
     SHORT_ID_LENGTH, FailedShard, completed_stdout, failed_shards, is_finished, iter_shards, job_not_found_message,
-    run_output, short_id, summarize_state,
+    list_state, run_output, short_id, summarize_state,
 )
 
 
@@ -29,6 +29,17 @@ def state(*shard_states):
 ])
 def test_summary_names_the_furthest_live_state_or_the_outcome(shard_states, summary):
     assert summarize_state(state(*shard_states)) == summary
+
+
+@pytest.mark.parametrize("shard_states, column", [
+    ((), "jobStateUnknown"),
+    (("Bidding", "Running"), "Running"),
+    (("Running", "Cancelled"), "Cancelled"),        # a rejected bid outranks a running shard, as in Go
+    (("Completed", "Error"), "Completed"),          # Go's ordinals: Completed is the largest
+    (("Verifying", "SomethingNew", None), "Verifying"),
+])
+def test_list_state_is_the_go_lists_largest_ordinal(shard_states, column):
+    assert list_state(state(*shard_states)) == column
 
 
 def test_a_model_and_its_wire_dict_read_the_same():

@@ -18,10 +18,9 @@ from bacalhau_client.cli.running import (
     run_docker, run_python, run_validate, run_wasm, run_wasm_validate, wait_for_job,
 )
 from bacalhau_client.client import Client
-from bacalhau_client.models.job_state import JobFailed, failed_shards, iter_shards
+from bacalhau_client.models.job_state import JobFailed, failed_shards, iter_shards, list_state, shard_state, short_id
 from bacalhau_client.models import ModelJob
 from bacalhau_client.models.enums import Engine, JobStateType, Verifier
-from bacalhau_client.models.job_state import shard_state, short_id
 
 OUTPUT_FLAG = Flag("output", STRING, "text", "text, json or yaml")
 
@@ -30,9 +29,6 @@ OUTPUT_FLAG = Flag("output", STRING, "text", "text, json or yaml")
 # Looking at jobs.
 # ---------------------------------------------------------------------------
 
-# The Go CLI's STATE column: the largest state of any shard, in this order.
-STATE_ORDER = (JobStateType.BIDDING, JobStateType.WAITING, JobStateType.RUNNING, JobStateType.VERIFYING,
-               JobStateType.CANCELLED, JobStateType.ERROR, JobStateType.COMPLETED)
 TRUNCATE_AT = 20
 
 
@@ -88,8 +84,7 @@ def _list_row(job: ModelJob, wide: bool) -> List[str]:
         docker = spec.get("Docker") or {}
         engine = "Docker %s %s" % (docker.get("Image", ""), " ".join(docker.get("Entrypoint") or []))
     shards = [shard for _, _, shard in iter_shards(wire.get("JobState"))]
-    states = [STATE_ORDER.index(shard_state(shard)) for shard in shards if shard_state(shard) in STATE_ORDER]
-    state = STATE_ORDER[max(states)] if states else "jobStateUnknown"
+    state = list_state(wire.get("JobState"))
     verified = ""
     if spec.get("Verifier") not in (None, "", Verifier.NOOP):
         deal = wire.get("Deal") or {}

@@ -24,8 +24,9 @@ if TYPE_CHECKING:
 JobStateLike = Union["ModelJobState", Dict[str, Any], None]
 
 __all__ = [
-    "FailedShard", "JOB_NOT_FOUND_CODE", "JobFailed", "JobStateLike", "SHORT_ID_LENGTH", "completed_stdout", "failed_shards",
-    "is_finished", "iter_shards", "job_not_found_message", "run_output", "shard_state", "short_id", "summarize_state",
+    "FailedShard", "JOB_NOT_FOUND_CODE", "JobFailed", "JobStateLike", "SHORT_ID_LENGTH", "completed_stdout",
+    "failed_shards", "is_finished", "iter_shards", "job_not_found_message", "list_state", "run_output", "shard_state",
+    "short_id", "summarize_state",
 ]
 
 # A job's short ID: the first characters of its ID, accepted wherever an ID is (Go's model.ShortIDLength).
@@ -112,6 +113,22 @@ def summarize_state(state: JobStateLike) -> str:
         return JobStateType.ERROR if JobStateType.ERROR in live else JobStateType.COMPLETED
     reached = [_PROGRESS.index(value) for value in live if value in _PROGRESS]
     return _PROGRESS[max(reached)] if reached else JobStateType.RUNNING
+
+
+# Go's JobStateType ordinals from Bidding on: the Go CLI's list shows the largest one of any shard.
+_GO_ORDER = (JobStateType.BIDDING, JobStateType.WAITING, JobStateType.RUNNING, JobStateType.VERIFYING,
+             JobStateType.CANCELLED, JobStateType.ERROR, JobStateType.COMPLETED)
+
+
+def list_state(state: JobStateLike) -> str:
+    """The ``bacalhau list`` STATE column: the shard state with the largest Go ordinal, else ``jobStateUnknown``.
+
+    Unlike :func:`summarize_state` this is Go's rule as it is, so ``Completed``
+    outranks ``Error`` and a rejected bid's ``Cancelled`` outranks ``Running``.
+    """
+    ranks = [_GO_ORDER.index(shard_state(shard)) for _, _, shard in iter_shards(state)
+             if shard_state(shard) in _GO_ORDER]
+    return _GO_ORDER[max(ranks)] if ranks else "jobStateUnknown"
 
 
 def completed_stdout(state: JobStateLike) -> str:
