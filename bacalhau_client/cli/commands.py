@@ -168,11 +168,17 @@ def run_results(values: Values) -> int:
     if output != "text":
         print_document([result.to_wire() for result in results], output)
         return 0
-    rows = [[result.node_id or "", str(result.shard_index or 0),
-             (result.data.cid if result.data is not None else "") or "",
-             (result.data.name if result.data is not None else "") or ""] for result in results]
-    write(table(["NODE", "SHARD", "CID", "NAME"], rows))
+    write(table(RESULT_HEADERS, [_result_row(result) for result in results]))
     return 0
+
+
+RESULT_HEADERS = ["NODE", "SHARD", "CID", "NAME"]
+
+
+def _result_row(result: Any) -> List[str]:
+    data = result.data
+    return [result.node_id or "", str(result.shard_index or 0), (data.cid if data is not None else "") or "",
+            (data.name if data is not None else "") or ""]
 
 
 def run_wait(values: Values) -> int:
@@ -410,9 +416,7 @@ def run_demo(values: Values) -> int:
                                  "results": [result.to_wire() for result in results], "downloaded": tree}) + "\n")
                 return 0
             print("\nResults:")
-            write(table(["NODE", "SHARD", "CID", "NAME"], [
-                [result.node_id or "", str(result.shard_index or 0), (result.data.cid if result.data else "") or "",
-                 (result.data.name if result.data else "") or ""] for result in results]))
+            write(table(RESULT_HEADERS, [_result_row(result) for result in results]))
             print("\nOutput (simulated by the local node; no container ran):")
             write(safe(client.stdout(job.id)))
             print("\nThe job as the node stores it:")
