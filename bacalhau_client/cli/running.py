@@ -348,13 +348,12 @@ def execute(values: Values, payload: Payload) -> int:
 
 
 def _print_dry_run(payload: Payload, output: str) -> int:
-    from bacalhau_client.canonical import canonical_json, decode_struct, go_json
+    from bacalhau_client.canonical import canonical_json
 
     if output == "json":  # the payload as the node receives it, less the signer's ClientID
         write(canonical_json(payload).decode("utf-8") + "\n")
         return 0
-    job = payload.job if isinstance(payload, ModelJobCreatePayload) else payload
-    write(go_yaml(json.loads(go_json(decode_struct("ModelJob", job.to_wire())))))
+    write(go_yaml(job_wire(payload.job if isinstance(payload, ModelJobCreatePayload) else payload)))
     return 0
 
 
