@@ -17,14 +17,16 @@ Run it through ``python bench/run.py --only 7``.
 import statistics
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import List, NamedTuple, Optional, Tuple
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler
+from typing import Iterator, List, NamedTuple, Optional, Tuple
 
 import urllib3
 
 from bacalhau_client import Client, Configuration, LocalRequesterNode
 from bacalhau_client.jobs import docker_job
 from bacalhau_client.signing import UserKey
+from server import serving  # bench/, the script's folder, is on sys.path
 
 POLL_INTERVAL = 0.5  # the default of wait, wait_all and follow
 # Not a divisor of the poll interval, so events land at every phase of the polling cycle.
@@ -107,8 +109,8 @@ def event_latency(sizes: Sizes) -> List[Row]:
     """Median event latency over the websocket and by polling, the same jobs on the same node."""
     key = UserKey.generate()
     with LocalRequesterNode(step_delay=LATENCY_STEP_DELAY, compute_nodes=2) as node, \
-            NoWebsocketProxy(node.url) as proxy:
-        with Client(node.url, key) as direct, Client(proxy.url, key) as polling:
+            no_websocket_proxy(node.url) as proxy_url:
+        with Client(node.url, key) as direct, Client(proxy_url, key) as polling:
             over_websocket = follow_latencies(direct, sizes.latency_jobs, "websocket")
             over_polling = follow_latencies(polling, sizes.latency_jobs, "polling")
     websocket_ms = statistics.median(over_websocket) * 1000
@@ -146,54 +148,38 @@ def event_time(event) -> float:
     return moment.replace(microsecond=0).timestamp() + event.event_time.nanosecond / 1e9
 
 
-class NoWebsocketProxy:
-    """Forwards the JSON API to a node but answers ``/websocket`` with 404, as a node without it does."""
+@contextmanager
+def no_websocket_proxy(target: str) -> Iterator[str]:
+    """The URL of a server that forwards the JSON API to ``target`` but answers ``/websocket`` with 404."""
+    pool = urllib3.PoolManager(maxsize=4)
 
-    def __init__(self, target: str):
-        pool = urllib3.PoolManager(maxsize=4)
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-            disable_nagle_algorithm = True
+        def log_message(self, *args):
+            pass
 
-            def log_message(self, *args):
-                pass
+        def _forward(self):
+            if self.path.startswith("/websocket"):
+                status, headers, body = 404, {"Content-Type": "text/plain; charset=utf-8"}, b"404 page not found\n"
+            else:
+                length = int(self.headers.get("Content-Length") or 0)
+                answer = pool.request(self.command, target + self.path,
+                                      body=self.rfile.read(length) if length else None,
+                                      headers={"Content-Type": "application/json"})
+                status, headers, body = answer.status, {"Content-Type": answer.headers["Content-Type"]}, answer.data
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
 
-            def _forward(self):
-                if self.path.startswith("/websocket"):
-                    status, headers, body = 404, {"Content-Type": "text/plain; charset=utf-8"}, b"404 page not found\n"
-                else:
-                    length = int(self.headers.get("Content-Length") or 0)
-                    answer = pool.request(self.command, target + self.path,
-                                          body=self.rfile.read(length) if length else None,
-                                          headers={"Content-Type": "application/json"})
-                    status, headers, body = answer.status, {"Content-Type": answer.headers["Content-Type"]}, answer.data
-                self.send_response(status)
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+        do_GET = do_POST = _forward
 
-            do_GET = do_POST = _forward
-
-        self._pool = pool
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        daemon=True)
-
-    @property
-    def url(self) -> str:
-        return "http://127.0.0.1:%d" % self._server.server_port
-
-    def __enter__(self) -> "NoWebsocketProxy":
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(5)
-        self._pool.clear()
-
+    try:
+        with serving(Handler) as server:
+            yield "http://127.0.0.1:%d" % server.server_port
+    finally:
+        pool.clear()

@@ -10,8 +10,10 @@ its port on the first line of stdout and serves until stdin closes.
 
 import sys
 import threading
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Iterator
 
 
 def make_handler(bodies):
@@ -44,17 +46,28 @@ def make_handler(bodies):
     return Handler
 
 
+@contextmanager
+def serving(handler_class) -> Iterator[ThreadingHTTPServer]:
+    """A server on a free loopback port, answering with ``handler_class`` in daemon threads until the block ends."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler_class)
+    server.daemon_threads = True
+    # A short poll so that shutdown() returns at once rather than after the default half second.
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
 def main(responses_dir: str) -> None:
     folder = Path(responses_dir)
     bodies = {"/" + name: (folder / ("%s_response.json" % name)).read_bytes() for name in ("states", "list")}
-    server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(bodies))
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    print(server.server_port, flush=True)
-    sys.stdin.read()  # the benchmark closes our stdin when it is done
-    server.shutdown()
-    server.server_close()
+    with serving(make_handler(bodies)) as server:
+        print(server.server_port, flush=True)
+        sys.stdin.read()  # the benchmark closes our stdin when it is done
 
 
 if __name__ == "__main__":
