@@ -75,7 +75,7 @@ def output_format(values: Values, allowed: Sequence[str] = ("text", "json", "yam
 def job_wire(job: ModelJob, state: Optional[ModelJobState] = None, events: Any = None,
               local_events: Any = None) -> Dict[str, Any]:
     """The job as the Go CLI prints it: Go's JSON of the Job struct, with its state (and events) filled in."""
-    from bacalhau_client.canonical import decode_struct, go_json
+    from bacalhau_client.canonical import encode_model
 
     wire = job.to_wire()
     if state is not None:
@@ -85,7 +85,7 @@ def job_wire(job: ModelJob, state: Optional[ModelJobState] = None, events: Any =
     if local_events is not None:
         wire["LocalJobEvents"] = [event.to_wire() for event in local_events]
     try:
-        return json.loads(go_json(decode_struct("ModelJob", wire)))
+        return json.loads(encode_model("ModelJob", wire))
     except ValueError:
         return wire  # a value this client does not know (a newer node's enum): shown as it came
 
