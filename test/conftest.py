@@ -2,6 +2,7 @@
 
 import json
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 from typing import NamedTuple
@@ -13,6 +14,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # Seconds between the local node's job steps: fast, so that jobs finish within a test.
 FAST_STEP = 0.001
+
+
+def fresh_interpreter(code: str) -> str:
+    """stdout of ``code`` run by a new Python that imports this checkout (what an import loads shows only there)."""
+    done = subprocess.run([sys.executable, "-c", code], cwd=str(ROOT), capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
 
 
 @pytest.fixture(scope="session")

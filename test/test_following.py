@@ -3,7 +3,6 @@
 import json
 import math
 import socket
-import subprocess
 import sys
 import threading
 import time
@@ -19,6 +18,7 @@ from bacalhau_client.following import JobEventStream
 from bacalhau_client.jobs import docker_job
 from bacalhau_client.models import ModelJobEvent, ModelJobState
 from bacalhau_client.signing import UserKey
+from conftest import fresh_interpreter
 from faulty_server import FaultyServer, response_bytes, stall
 from loopback import LoopbackServer
 
@@ -258,8 +258,7 @@ def test_follow_with_bad_timing_raises_value_error(client, options, message):
 
 def test_importing_the_package_does_not_import_websocket_client():
     code = "import sys, bacalhau_client; print('websocket' in sys.modules)"
-    assert subprocess.run([sys.executable, "-c", code], stdout=subprocess.PIPE, universal_newlines=True,
-                          check=True).stdout.strip() == "False"
+    assert fresh_interpreter(code) == "False"
 
 
 def test_stream_is_a_job_event_stream_with_a_repr(client):

@@ -8,13 +8,11 @@ Importing a submodule runs its packages' ``__init__`` first, so those are edges 
 
 import ast
 import re
-import subprocess
-import sys
 from pathlib import Path
 from typing import Dict, List, Set
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, fresh_interpreter
 
 PACKAGE = "bacalhau_client"
 SOURCE = ROOT / PACKAGE
@@ -150,13 +148,6 @@ def test_importing_the_package_runs_only_the_version_module():
 
 
 # --- the package's names load on first use ---------------------------------------------------------------------
-
-
-def fresh_interpreter(code: str) -> str:
-    """stdout of ``code`` run by a new Python that imports this checkout."""
-    result = subprocess.run([sys.executable, "-c", code], cwd=str(ROOT), check=True, stdout=subprocess.PIPE,
-                            universal_newlines=True)
-    return result.stdout.strip()
 
 
 def test_importing_the_package_loads_only_the_package_and_its_version():

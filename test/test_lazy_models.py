@@ -5,8 +5,6 @@ when the model is first named; these tests pin down that this is invisible.
 """
 
 import ast
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,15 +12,9 @@ import pytest
 import bacalhau_client
 from bacalhau_client import models
 from bacalhau_client.models.base import MODEL_REGISTRY, Model, module_name
+from conftest import fresh_interpreter
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def fresh_interpreter(code: str) -> str:
-    """stdout of ``code`` run by a new Python that imports this checkout."""
-    result = subprocess.run([sys.executable, "-c", code], cwd=str(ROOT), check=True,
-                            stdout=subprocess.PIPE, universal_newlines=True)
-    return result.stdout.strip()
 
 
 def test_import_loads_no_model_only_used_by_answers():

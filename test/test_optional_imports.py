@@ -1,9 +1,6 @@
 """The optional dependencies load only when their feature is used: RSA keys, live events, YAML job files."""
 
-import subprocess
-import sys
-
-from conftest import ROOT
+from conftest import fresh_interpreter
 
 OPTIONAL = ("cryptography", "websocket", "yaml")
 
@@ -11,9 +8,7 @@ OPTIONAL = ("cryptography", "websocket", "yaml")
 def loaded_after(code: str) -> list:
     """Which optional modules a fresh interpreter has loaded after running ``code``."""
     probe = code + "\nimport sys\nprint(' '.join(m for m in %r if m in sys.modules))" % (OPTIONAL,)
-    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
-    return done.stdout.split()
+    return fresh_interpreter(probe).split()
 
 
 def test_the_api_client_and_models_load_none_of_them():
