@@ -14,9 +14,8 @@ from bacalhau_client.cli import main
 from bacalhau_client.cli.running import Progress
 from bacalhau_client.devserver import echo_executor
 from bacalhau_client.devserver.executor import Volumes, failing_executor
-from conftest import FIXTURES
+from conftest import FAST_STEP, FIXTURES
 
-FAST = 0.001
 CID = "QmTVmC7JBD2ES2qGPqBNVWnX1KeEPNrPGb7rJ8cpFgtefe"
 
 
@@ -29,21 +28,23 @@ def key_dir(tmp_path, monkeypatch):
     return tmp_path
 
 
+def pointed_at(monkeypatch, node):
+    """``node``, named by the environment as the node every command talks to."""
+    monkeypatch.setenv("BACALHAU_API_HOST", "127.0.0.1")
+    monkeypatch.setenv("BACALHAU_API_PORT", str(node.port))
+    return node
+
+
 @pytest.fixture
-def node(monkeypatch):
-    with LocalRequesterNode(step_delay=FAST, executor=echo_executor) as running:
-        monkeypatch.setenv("BACALHAU_API_HOST", "127.0.0.1")
-        monkeypatch.setenv("BACALHAU_API_PORT", str(running.port))
-        yield running
+def node(local_node, monkeypatch):
+    return pointed_at(monkeypatch, local_node)
 
 
 @pytest.fixture
 def failing_node(monkeypatch):
     executor = failing_executor(exit_code=3, stderr="step 1\nstep 2\nno space left on device\n")
-    with LocalRequesterNode(step_delay=FAST, executor=executor) as running:
-        monkeypatch.setenv("BACALHAU_API_HOST", "127.0.0.1")
-        monkeypatch.setenv("BACALHAU_API_PORT", str(running.port))
-        yield running
+    with LocalRequesterNode(step_delay=FAST_STEP, executor=executor) as running:
+        yield pointed_at(monkeypatch, running)
 
 
 def run(capsys, *argv):
@@ -576,7 +577,7 @@ def test_terminal_control_characters_from_the_node_are_escaped(capsys, monkeypat
     def hostile(spec, shard_index):
         return "\x1b]0;owned\x07\x1b[2Jtext\n", "\x9b31m", 0
 
-    with LocalRequesterNode(step_delay=FAST, executor=hostile) as hostile_node:
+    with LocalRequesterNode(step_delay=FAST_STEP, executor=hostile) as hostile_node:
         host = ["--host", hostile_node.url]
         code, out, _ = run(capsys, "docker", "run", "--node-details", "ubuntu", "x", *host)
         job_id = hostile_node.jobs()[0].id
