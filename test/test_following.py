@@ -28,11 +28,6 @@ WAIT = 20.0  # generous bound for anything that should finish quickly
 NOT_FOUND = (404, {"Content-Type": "text/plain; charset=utf-8"}, b"404 page not found\n")
 
 
-@pytest.fixture(scope="module")
-def key():
-    return UserKey.generate()
-
-
 def failing_when_asked(spec, shard_index):
     """Succeeds, unless the entrypoint says ``fail``, or sleeps first when it says ``sleep SECONDS``."""
     words = list(spec.docker.entrypoint or [])
@@ -50,8 +45,8 @@ def node():
 
 
 @pytest.fixture
-def client(node, key):
-    with Client(node.url, key) as connected:
+def client(node, user_key):
+    with Client(node.url, user_key) as connected:
         yield connected
 
 
@@ -225,8 +220,8 @@ def test_close_from_another_thread_ends_the_iteration(client):
     timer.join()
 
 
-def test_follow_timeout_raises_timeout_error_after_the_stored_events(key):
-    with LocalRequesterNode(step_delay=30) as slow_node, Client(slow_node.url, key) as client:
+def test_follow_timeout_raises_timeout_error_after_the_stored_events(user_key):
+    with LocalRequesterNode(step_delay=30) as slow_node, Client(slow_node.url, user_key) as client:
         submitted = client.submit(job())
         stream = client.follow(submitted.id, timeout=0.3)
         started = time.monotonic()
@@ -361,8 +356,9 @@ def test_wait_reads_odd_states_without_type_errors(state, outcome):
 
 # ------------------------------------------------------------------ wait_all, as_completed
 
-def test_wait_all_on_200_jobs_with_mixed_outcomes_asks_one_list_per_interval(key):
-    with LocalRequesterNode(step_delay=0.005, executor=failing_when_asked) as node, Client(node.url, key) as client:
+def test_wait_all_on_200_jobs_with_mixed_outcomes_asks_one_list_per_interval(user_key):
+    with LocalRequesterNode(step_delay=0.005, executor=failing_when_asked) as node, \
+            Client(node.url, user_key) as client:
         ids = [client.submit(job("fail") if number % 4 == 0 else job()).id for number in range(200)]
         before = node.request_counts
         started = time.monotonic()
@@ -385,8 +381,8 @@ def test_as_completed_yields_each_job_as_it_finishes(client):
     assert [job_id for job_id, _ in landed] == [quick, slow]
 
 
-def test_wait_all_times_out_naming_the_unfinished_count(key):
-    with LocalRequesterNode(step_delay=30) as slow_node, Client(slow_node.url, key) as client:
+def test_wait_all_times_out_naming_the_unfinished_count(user_key):
+    with LocalRequesterNode(step_delay=30) as slow_node, Client(slow_node.url, user_key) as client:
         ids = [client.submit(job()).id for _ in range(2)]
         started = time.monotonic()
         with pytest.raises(TimeoutError) as error:
@@ -395,8 +391,8 @@ def test_wait_all_times_out_naming_the_unfinished_count(key):
     assert str(error.value) == "2 of 2 jobs did not finish within 0.3 s"
 
 
-def test_wait_all_looks_further_back_when_newer_jobs_fill_the_list(key):
-    with LocalRequesterNode(step_delay=0.1) as node, Client(node.url, key) as client:
+def test_wait_all_looks_further_back_when_newer_jobs_fill_the_list(user_key):
+    with LocalRequesterNode(step_delay=0.1) as node, Client(node.url, user_key) as client:
         oldest = client.submit(job()).id
         for _ in range(5):
             client.submit(job())
@@ -598,28 +594,28 @@ def certificate(tmp_path_factory):
     return write_self_signed_certificate(tmp_path_factory.mktemp("tls"), "node", ["127.0.0.1"])
 
 
-def test_follow_over_wss_verifies_the_node_with_the_configured_ca(node, key, certificate):
+def test_follow_over_wss_verifies_the_node_with_the_configured_ca(node, user_key, certificate):
     with TLSFront(node.port, certificate) as front, \
-            Client(front.url, key, configuration=Configuration(ssl_ca_cert=certificate)) as client:
+            Client(front.url, user_key, configuration=Configuration(ssl_ca_cert=certificate)) as client:
         submitted = client.submit(job())
         with client.follow(submitted.id, timeout=WAIT) as stream:
             assert stream.transport == "websocket"
             assert wires(stream) == wires(client.events(submitted.id))
 
 
-def test_follow_over_wss_refuses_an_untrusted_certificate(node, key, certificate):
-    with TLSFront(node.port, certificate) as front, Client(front.url, key) as client:
+def test_follow_over_wss_refuses_an_untrusted_certificate(node, user_key, certificate):
+    with TLSFront(node.port, certificate) as front, Client(front.url, user_key) as client:
         stream = client.follow("job-1", timeout=WAIT)
         assert stream.transport == "polling"  # the websocket was refused; the poll reports why
         with pytest.raises(ApiSSLError):
             next(stream)
 
 
-def test_following_leaves_no_threads_or_sockets_behind(key):
+def test_following_leaves_no_threads_or_sockets_behind(user_key):
     from leaks import left_behind, snapshot
 
     before = snapshot()
-    with LocalRequesterNode(step_delay=FAST) as fast_node, Client(fast_node.url, key) as client:
+    with LocalRequesterNode(step_delay=FAST) as fast_node, Client(fast_node.url, user_key) as client:
         submitted = client.submit(job())
         assert list(client.follow(submitted.id, timeout=WAIT))
         client.wait(submitted.id, timeout=WAIT)
