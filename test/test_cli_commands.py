@@ -11,7 +11,7 @@ import pytest
 
 from bacalhau_client import LocalRequesterNode, ModelJobSpecDocker, ModelSpec
 from bacalhau_client.cli import main
-from bacalhau_client.cli.running import Progress
+from bacalhau_client.cli.running import Progress, summary
 from bacalhau_client.devserver import echo_executor
 from bacalhau_client.devserver.executor import Volumes, failing_executor
 from conftest import FAST_STEP, FIXTURES
@@ -664,3 +664,12 @@ def test_a_bacalhau_port_that_is_not_a_number_is_ignored(monkeypatch):
     values, _ = parse(GLOBAL_FLAGS, ["--api-host", "127.0.0.1"])
     with client_for(values) as client:
         assert client.configuration.host == "http://127.0.0.1:1234"
+
+
+@pytest.mark.parametrize("run_output", ["not an object", 7, [1]])
+def test_the_summary_reads_a_run_output_that_is_not_an_object_as_none(run_output):
+    from bacalhau_client.models import ModelJobState
+
+    state = ModelJobState.from_wire({"Nodes": {"QmNode": {"Shards": {"0": {"State": "Completed",
+                                                                          "RunOutput": run_output}}}}})
+    assert "    No RunOutput for this shard\n" in summary("job-1", state, node_details=True)

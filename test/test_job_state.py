@@ -5,7 +5,7 @@ import pytest
 from bacalhau_client.models import ModelJobState, ModelRunCommandResult
 from bacalhau_client.models.job_state import (
     SHORT_ID_LENGTH, FailedShard, completed_stdout, failed_shards, is_finished, iter_shards, job_not_found_message,
-    list_state, run_output, short_id, summarize_state,
+    list_state, run_output, shard_run_output, short_id, summarize_state,
 )
 
 
@@ -71,6 +71,13 @@ def test_failed_shards_carry_status_stderr_and_exit_code():
                                                 "RunOutput": {"stderr": "oops", "exitCode": 2}},
                                           "1": {"State": "Completed"}}}}}
     assert failed_shards(value) == [FailedShard("QmA", 0, "boom", "oops", 2)]
+
+
+@pytest.mark.parametrize("value, read", [
+    ({"exitCode": 1}, {"exitCode": 1}), (None, {}), ("not an object", {}), ([1, 2], {}),
+])
+def test_a_shards_run_output_is_read_only_when_it_is_an_object(value, read):
+    assert shard_run_output({"RunOutput": value}) == read
 
 
 def test_run_output_has_every_key_as_a_go_compute_node_writes_it():

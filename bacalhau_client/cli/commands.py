@@ -18,7 +18,9 @@ from bacalhau_client.cli.running import (
     run_docker, run_python, run_validate, run_wasm, run_wasm_validate, wait_for_job,
 )
 from bacalhau_client.client import Client
-from bacalhau_client.models.job_state import JobFailed, failed_shards, iter_shards, list_state, shard_state, short_id
+from bacalhau_client.models.job_state import (
+    JobFailed, failed_shards, iter_shards, list_state, shard_run_output, shard_state, short_id,
+)
 from bacalhau_client.models import ModelJob
 from bacalhau_client.models.enums import Engine, JobStateType, Verifier
 
@@ -71,7 +73,7 @@ def _go_job_json(job: ModelJob) -> str:
 
 def _shard_cells(shard: Dict[str, Any]) -> List[str]:
     """A shard's STATE, STATUS and EXIT cells, read from its wire dict as ``iter_shards`` gives it."""
-    return [shard.get("State", ""), shard.get("Status", ""), str((shard.get("RunOutput") or {}).get("exitCode", ""))]
+    return [shard.get("State", ""), shard.get("Status", ""), str(shard_run_output(shard).get("exitCode", ""))]
 
 
 def _list_row(job: ModelJob, wide: bool) -> List[str]:

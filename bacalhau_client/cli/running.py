@@ -16,10 +16,10 @@ from bacalhau_client.cli.common import (
 )
 from bacalhau_client.cli.flags import BOOL, FLOAT, INT, STRING, STRINGS, VALUES, Flag, UsageError, Values
 from bacalhau_client.cli.output import go_yaml, is_terminal, safe, write
-from bacalhau_client.client import Client, failed_shards, is_finished, iter_shards
+from bacalhau_client.client import Client
 from bacalhau_client.models import ModelJob, ModelJobCreatePayload, ModelJobState
 from bacalhau_client.models.enums import JobEventType
-from bacalhau_client.models.job_state import short_id
+from bacalhau_client.models.job_state import failed_shards, is_finished, iter_shards, shard_run_output, short_id
 
 Payload = Union[ModelJob, ModelJobCreatePayload]
 
@@ -370,7 +370,7 @@ def summary(job_id: str, state: ModelJobState, node_details: bool) -> str:
             lines.append("  Shard %d:" % index)
             lines.append("    State: %s" % safe(shard.get("State", ""), keep_lines=False))
             lines.append("    Status: %s" % safe(shard.get("Status", ""), keep_lines=False))
-            output = shard.get("RunOutput")
+            output = shard_run_output(shard)
             if not output:
                 lines.append("    No RunOutput for this shard")
                 continue

@@ -25,8 +25,8 @@ JobStateLike = Union["ModelJobState", Dict[str, Any], None]
 
 __all__ = [
     "FailedShard", "JOB_NOT_FOUND_CODE", "JobFailed", "JobStateLike", "SHORT_ID_LENGTH", "completed_stdout",
-    "failed_shards", "is_finished", "iter_shards", "job_not_found_message", "list_state", "run_output", "shard_state",
-    "short_id", "summarize_state",
+    "failed_shards", "is_finished", "iter_shards", "job_not_found_message", "list_state", "run_output",
+    "shard_run_output", "shard_state", "short_id", "summarize_state",
 ]
 
 # A job's short ID: the first characters of its ID, accepted wherever an ID is (Go's model.ShortIDLength).
@@ -81,6 +81,11 @@ def shard_state(shard: Dict[str, Any]) -> Optional[str]:
     return value if isinstance(value, str) else None
 
 
+def shard_run_output(shard: Dict[str, Any]) -> Dict[str, Any]:
+    """A shard's ``RunOutput`` wire dict, or ``{}`` when it has none (or one that is not an object)."""
+    return _object(shard.get(_RUN_OUTPUT))
+
+
 def is_finished(state: JobStateLike) -> bool:
     """The node's rule: every shard not Cancelled is Completed or Error, and at least one is not Cancelled."""
     live = [value for value in (shard_state(shard) for _, _, shard in iter_shards(state))
@@ -93,7 +98,7 @@ def failed_shards(state: JobStateLike) -> List[FailedShard]:
     failed = []
     for node_id, index, shard in iter_shards(state):
         if shard_state(shard) == JobStateType.ERROR:
-            output = _object(shard.get(_RUN_OUTPUT))
+            output = shard_run_output(shard)
             failed.append(FailedShard(node_id, index, _text(shard.get("Status")), _text(output.get("stderr")),
                                       _integer(output.get("exitCode"))))
     return failed
@@ -133,7 +138,7 @@ def list_state(state: JobStateLike) -> str:
 
 def completed_stdout(state: JobStateLike) -> str:
     """The standard output of the completed shards, joined in node and shard order."""
-    return "".join(_text(_object(shard.get(_RUN_OUTPUT)).get("stdout")) for _, _, shard in iter_shards(state)
+    return "".join(_text(shard_run_output(shard).get("stdout")) for _, _, shard in iter_shards(state)
                    if shard_state(shard) == JobStateType.COMPLETED)
 
 
