@@ -273,10 +273,6 @@ def _inner_type_string(text: str, annotation: str, where: str) -> str:
                     "a model class, List[...] or Dict[str, ...]" % (where, annotation))
 
 
-def _is_model_type(type_string: Optional[str]) -> bool:
-    return type_string is not None and type_string not in _SCALARS and type_string != "datetime"
-
-
 def _holds_models(field: Field) -> bool:
     """Whether the field's value may hold models, which must be turned back into JSON on the way out."""
     if field.kind == "model":
@@ -369,7 +365,7 @@ def _check(owner: str, field: Field, value: Any) -> Any:
 
 
 def _check_item(where: str, item_type: str, value: Any) -> Any:
-    if _is_model_type(item_type):
+    if _CLASS_NAME.match(item_type):
         return _check_model(where, item_type, value)
     expected = _SCALARS.get(item_type, object)
     if not isinstance(value, expected) or (isinstance(value, bool) and item_type in ("int", "float")):
