@@ -34,9 +34,6 @@ go_json = _go.marshal  # the name this module has always exported for Go's json.
 _DECIMAL_KEY = re.compile(r"[+-]?[0-9]+\Z")
 _MAX_SPELLED_INT_BITS = 12000  # about 3600 digits, under Python's 4300-digit limit on int to str
 _INT_RANGES = {False: (-(1 << 63), (1 << 63) - 1, "int64"), True: (0, (1 << 64) - 1, "uint64")}
-# Go's model.PublicKey decodes through UnmarshalText, which takes a string only; the other
-# base64 fields are plain []byte, which Go also fills from an array of numbers.
-_TEXT_ONLY_BYTES = frozenset(("RequesterPublicKey", "SenderPublicKey"))
 
 
 def canonical_json(payload: Payload) -> bytes:
@@ -445,7 +442,7 @@ def _slot(field: Field) -> _Slot:
         decoder, zero = _item_decoder(field.item)
         return _Slot(field.key, _map_decoder(decoder, zero, field.int_keys), None, field.omitempty)
     if field.base64:
-        return _Slot(field.key, _base64_decoder(field.key in _TEXT_ONLY_BYTES), None, field.omitempty)
+        return _Slot(field.key, _base64_decoder(field.text_only), None, field.omitempty)
     if field.enum:
         return _Slot(field.key, _enum_decoder(field.enum), "", field.omitempty)
     if field.type == "int":

@@ -343,82 +343,51 @@ def _add_entry(archive: Any, path: str, name: str) -> None:
 # CIDs: which module arguments name IPFS content rather than a local file.
 # ---------------------------------------------------------------------------
 
-_BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
-
-
 def parse_cid(text: str) -> Optional[str]:
     """The canonical form of an IPFS CID (v0 ``Qm...`` or v1 ``b...``, optionally after ``/ipfs/``), else None.
 
     A v1 CID given in another multibase (base58btc ``z``, base16 ``f``) is
-    rewritten in base32, as go-cid does.
+    rewritten in base32, as go-cid does. Any codec and hash are accepted, as
+    go-cid accepts them: the node judges the content.
     """
+    from bacalhau_client.ipfs.multiformats import base32_encode, base58_decode, decode_varint
+
     if not isinstance(text, str):
         return None
     if text.startswith("/ipfs/"):
         text = text[len("/ipfs/"):]
-    if len(text) == 46 and text.startswith("Qm"):
-        raw = _base58_decode(text)
-        return text if raw is not None and _multihash_length(raw, 0) == len(raw) else None
-    if len(text) < 2:
-        return None
-    raw = _multibase_decode(text)
-    if raw is None:
-        return None
-    version, offset = _varint(raw, 0)
-    if version != 1:
-        return None
-    _, offset = _varint(raw, offset)  # the content codec
-    if offset is None or _multihash_length(raw, offset) != len(raw):
-        return None
-    return "b" + base64.b32encode(raw).decode("ascii").lower().rstrip("=")
-
-
-def _multibase_decode(text: str) -> Optional[bytes]:
-    prefix, body = text[0], text[1:]
     try:
-        if prefix in "bB":
-            body = body.upper()
-            return base64.b32decode(body + "=" * (-len(body) % 8))
-        if prefix in "fF":
-            return bytes.fromhex(body)
-        if prefix == "z":
-            return _base58_decode(body)
+        if len(text) == 46 and text.startswith("Qm"):
+            raw, offset, canonical = base58_decode(text), 0, text  # a v0 CID is a bare multihash
+        else:
+            raw = _multibase_decode(text)
+            version, offset = decode_varint(raw, 0)
+            if version != 1:
+                return None
+            _, offset = decode_varint(raw, offset)  # the content codec
+            canonical = None
+        _, offset = decode_varint(raw, offset)  # the multihash: hash code, digest length, digest
+        length, offset = decode_varint(raw, offset)
     except ValueError:
         return None
-    return None
-
-
-def _base58_decode(text: str) -> Optional[bytes]:
-    number = 0
-    for char in text:
-        digit = _BASE58.find(char)
-        if digit < 0:
-            return None
-        number = number * 58 + digit
-    leading = len(text) - len(text.lstrip("1"))
-    body = number.to_bytes((number.bit_length() + 7) // 8, "big") if number else b""
-    return b"\0" * leading + body
-
-
-def _varint(raw: bytes, offset: Optional[int]) -> Tuple[Optional[int], Optional[int]]:
-    value, shift = 0, 0
-    while offset is not None and offset < len(raw) and shift < 63:
-        byte = raw[offset]
-        value |= (byte & 0x7F) << shift
-        offset += 1
-        if not byte & 0x80:
-            return value, offset
-        shift += 7
-    return None, None
-
-
-def _multihash_length(raw: bytes, offset: int) -> Optional[int]:
-    """The offset just past a multihash starting at ``offset`` (code, length, digest), or None."""
-    code, offset = _varint(raw, offset)
-    length, offset = _varint(raw, offset)
-    if code is None or length is None or offset is None:
+    if offset + length != len(raw):
         return None
-    return offset + length
+    return canonical or "b" + base32_encode(raw)
+
+
+def _multibase_decode(text: str) -> bytes:
+    """The bytes of multibase ``text``: base32 (``b``/``B``), base16 (``f``/``F``) or base58btc (``z``)."""
+    from bacalhau_client.ipfs.multiformats import base58_decode
+
+    prefix, body = text[:1], text[1:]
+    if prefix in ("b", "B"):
+        body = body.upper()
+        return base64.b32decode(body + "=" * (-len(body) % 8))
+    if prefix in ("f", "F"):
+        return bytes.fromhex(body)
+    if prefix == "z":
+        return base58_decode(body)
+    raise ValueError("not a multibase prefix: %r" % prefix)
 
 
 def language_job(language: str, version: str, command: Optional[str] = None, program_path: Optional[str] = None,

@@ -173,8 +173,7 @@ def _read_key_file(path: str):
         raise ValueError("%s: no such key file; create one with UserKey.generate().save(%r), or use "
                          "UserKey.default()" % (path, path)) from None
     except OSError as error:
-        raise ValueError("%s: cannot read the key file (%s); check the path and that this user may "
-                         "read it" % (path, error.strerror or error)) from None
+        raise _unreadable(path, error) from None
     try:
         status = os.fstat(descriptor)
         if not stat.S_ISREG(status.st_mode):
@@ -191,8 +190,7 @@ def _read_key_file(path: str):
             chunks.append(chunk)
             remaining -= len(chunk)
     except OSError as error:
-        raise ValueError("%s: cannot read the key file (%s); check the path and that this user may "
-                         "read it" % (path, error.strerror or error)) from None
+        raise _unreadable(path, error) from None
     finally:
         os.close(descriptor)
     return b"".join(chunks), status.st_mode
@@ -219,6 +217,11 @@ def _check_key_size(data: bytes, source: str) -> None:
 def _wrong_size(source: str, bits: int) -> ValueError:
     return ValueError("%s: the RSA key has %d bits; a user key must have %d to %d bits; create one with "
                       "UserKey.generate().save(path)" % (source, bits, MIN_KEY_BITS, MAX_KEY_BITS))
+
+
+def _unreadable(path: str, error: OSError) -> ValueError:
+    return ValueError("%s: cannot read the key file (%s); check the path and that this user may read it"
+                      % (path, error.strerror or error))
 
 
 def _too_large(source: str, size: int) -> ValueError:

@@ -130,7 +130,7 @@ def matching_field(class_name: str, key: Any) -> Optional[Field]:
     slot = plan.by_key.get(key) or plan.by_fold.get(fold(key))
     if slot is None:
         return None
-    return next(field for field in MODEL_REGISTRY[class_name]._fields if field.key == slot.key)
+    return MODEL_REGISTRY[class_name]._by_key[slot.key]
 
 
 SCHEMA_ID = "https://github.com/filecoin-project/bacalhau/pkg/model/job"

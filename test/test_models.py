@@ -418,6 +418,7 @@ def expected_field_flags(row: ReferenceRow) -> Dict[str, object]:
         "omitempty": row.omitempty == "yes",
         "pointer": row.go_type.startswith("*"),
         "unsigned": row.go_type == "uint64",
+        "text_only": row.go_type == "PublicKey",
     }
 
 
@@ -440,7 +441,8 @@ def test_model_attributes_and_json_keys_match_the_reference(reference, cls):
 def test_model_wire_types_match_the_reference(reference, cls):
     for field, row in zip(fields(cls), reference[cls.__name__]):
         actual = {"type": field.type, "enum": field.enum, "base64": field.base64, "int_keys": field.int_keys,
-                  "omitempty": field.omitempty, "pointer": field.pointer, "unsigned": field.unsigned}
+                  "omitempty": field.omitempty, "pointer": field.pointer, "unsigned": field.unsigned,
+                  "text_only": field.text_only}
         assert actual == expected_field_flags(row), "%s.%s" % (cls.__name__, field.attr)
 
 

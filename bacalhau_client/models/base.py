@@ -113,8 +113,10 @@ class Field:
     :func:`bacalhau_client.signing.canonical_json` needs: ``omitempty`` (Go
     leaves the key out when empty), ``enum`` (the enum class name for string
     enums), ``base64`` (a Go ``[]byte``), ``pointer`` (a Go pointer: absent
-    rather than ``{}`` when empty), ``int_keys`` (a Go map keyed by ``int``)
-    and ``unsigned`` (a Go ``uint64``).
+    rather than ``{}`` when empty), ``int_keys`` (a Go map keyed by ``int``),
+    ``unsigned`` (a Go ``uint64``) and ``text_only`` (a Go ``model.PublicKey``,
+    read through ``UnmarshalText``: a base64 string only, never an array of
+    numbers as a plain ``[]byte`` also takes).
 
     A field whose values hold models or timestamps is also the attribute's
     descriptor on the model class: its first read on an instance builds the
@@ -122,11 +124,11 @@ class Field:
     """
 
     __slots__ = ("attr", "key", "type", "omitempty", "enum", "base64", "pointer",
-                 "int_keys", "unsigned", "kind", "item", "_convert")
+                 "int_keys", "unsigned", "text_only", "kind", "item", "_convert")
 
     def __init__(self, attr: str, key: str, type: str, *, omitempty: bool = True,
                  enum: Optional[str] = None, base64: bool = False, pointer: bool = False,
-                 int_keys: bool = False, unsigned: bool = False):
+                 int_keys: bool = False, unsigned: bool = False, text_only: bool = False):
         self.attr = attr
         self.key = key
         self.type = type
@@ -136,6 +138,7 @@ class Field:
         self.pointer = pointer
         self.int_keys = int_keys
         self.unsigned = unsigned
+        self.text_only = text_only
         kind, item = _parse_type(type)
         self.kind: str = kind
         self.item: Any = item  # the item or model type name; None for scalars and datetimes
@@ -201,14 +204,14 @@ class _Declaration(NamedTuple):
 
 
 def field(key: str, *, omitempty: bool = True, enum: Optional[str] = None, base64: bool = False,
-          pointer: bool = False, int_keys: bool = False, unsigned: bool = False) -> Any:
+          pointer: bool = False, int_keys: bool = False, unsigned: bool = False, text_only: bool = False) -> Any:
     """Declare a model attribute: its JSON key, and the Go flags :class:`Field` describes.
 
     Typed ``Any`` so that ``concurrency: Optional[int] = field("Concurrency")``
     type-checks as an attribute of the annotated type with a default.
     """
     return _Declaration(key, {"omitempty": omitempty, "enum": enum, "base64": base64, "pointer": pointer,
-                              "int_keys": int_keys, "unsigned": unsigned})
+                              "int_keys": int_keys, "unsigned": unsigned, "text_only": text_only})
 
 
 def fields(cls: type) -> Tuple[Field, ...]:
@@ -268,10 +271,6 @@ def _inner_type_string(text: str, annotation: str, where: str) -> str:
         return text
     raise TypeError("%s: cannot read the annotation %r: expected str, int, float, bool, Any, Timestamp, "
                     "a model class, List[...] or Dict[str, ...]" % (where, annotation))
-
-
-def _is_model_type(type_string: Optional[str]) -> bool:
-    return type_string is not None and type_string not in _SCALARS and type_string != "datetime"
 
 
 def _holds_models(field: Field) -> bool:
@@ -366,7 +365,7 @@ def _check(owner: str, field: Field, value: Any) -> Any:
 
 
 def _check_item(where: str, item_type: str, value: Any) -> Any:
-    if _is_model_type(item_type):
+    if _CLASS_NAME.match(item_type):
         return _check_model(where, item_type, value)
     expected = _SCALARS.get(item_type, object)
     if not isinstance(value, expected) or (isinstance(value, bool) and item_type in ("int", "float")):

@@ -120,20 +120,17 @@ def summarize_state(state: JobStateLike) -> str:
     return _PROGRESS[max(reached)] if reached else JobStateType.RUNNING
 
 
-# Go's JobStateType ordinals from Bidding on: the Go CLI's list shows the largest one of any shard.
-_GO_ORDER = (JobStateType.BIDDING, JobStateType.WAITING, JobStateType.RUNNING, JobStateType.VERIFYING,
-             JobStateType.CANCELLED, JobStateType.ERROR, JobStateType.COMPLETED)
-
-
 def list_state(state: JobStateLike) -> str:
     """The ``bacalhau list`` STATE column: the shard state with the largest Go ordinal, else ``jobStateUnknown``.
 
-    Unlike :func:`summarize_state` this is Go's rule as it is, so ``Completed``
+    ``JobStateType.names`` lists the states in Go's order. Unlike
+    :func:`summarize_state` this is Go's rule as it is, so ``Completed``
     outranks ``Error`` and a rejected bid's ``Cancelled`` outranks ``Running``.
     """
-    ranks = [_GO_ORDER.index(shard_state(shard)) for _, _, shard in iter_shards(state)
-             if shard_state(shard) in _GO_ORDER]
-    return _GO_ORDER[max(ranks)] if ranks else "jobStateUnknown"
+    order = JobStateType.names
+    ranks = [order.index(value) for value in (shard_state(shard) for _, _, shard in iter_shards(state))
+             if value in order]
+    return order[max(ranks)] if ranks else "jobStateUnknown"
 
 
 def completed_stdout(state: JobStateLike) -> str:

@@ -21,7 +21,7 @@ class ModelJob(Model):
     api_version: Optional[str] = field("APIVersion", omitempty=False)
     id: Optional[str] = field("ID")
     requester_node_id: Optional[str] = field("RequesterNodeID")
-    requester_public_key: Optional[str] = field("RequesterPublicKey", base64=True)
+    requester_public_key: Optional[str] = field("RequesterPublicKey", base64=True, text_only=True)
     client_id: Optional[str] = field("ClientID")
     spec: Nested[ModelSpec] = field("Spec")
     deal: Nested[ModelDeal] = field("Deal")

@@ -33,5 +33,5 @@ class ModelJobEvent(Model):
     verification_result: Nested[ModelVerificationResult] = field("VerificationResult")
     published_result: Nested[ModelStorageSpec] = field("PublishedResult")
     event_time: Time = field("EventTime")
-    sender_public_key: Optional[str] = field("SenderPublicKey", base64=True)
+    sender_public_key: Optional[str] = field("SenderPublicKey", base64=True, text_only=True)
     run_output: Nested[ModelRunCommandResult] = field("RunOutput", pointer=True)
