@@ -45,6 +45,21 @@ def user_key():
 
 
 @pytest.fixture
+def sdk_logger():
+    """The ``bacalhau_client`` logger; its level, handlers and ``enable_logging``'s handler are put back after the test."""
+    import logging
+
+    import bacalhau_client.configuration as configuration
+
+    logger = logging.getLogger("bacalhau_client")
+    level, handlers, own_handler = logger.level, list(logger.handlers), configuration._logging_handler
+    yield logger
+    logger.setLevel(level)
+    logger.handlers[:] = handlers
+    configuration._logging_handler = own_handler
+
+
+@pytest.fixture
 def local_node():
     """A running local requester node whose jobs echo their command and finish within milliseconds."""
     from bacalhau_client.devserver import LocalRequesterNode, echo_executor

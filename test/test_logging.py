@@ -89,17 +89,6 @@ def test_without_debug_nothing_is_logged(caplog):
 # --- the process-wide switch and the retry log ------------------------------------------------------------
 
 
-@pytest.fixture
-def sdk_logger_restored():
-    logger = logging.getLogger("bacalhau_client")
-    level, handlers = logger.level, list(logger.handlers)
-    yield logger
-    logger.setLevel(level)
-    logger.handlers[:] = handlers
-    import bacalhau_client.configuration as configuration
-    configuration._logging_handler = None
-
-
 def test_making_a_configuration_changes_no_logger():
     names = ["", "bacalhau_client", "urllib3"]
     before = [(logging.getLogger(name).level, list(logging.getLogger(name).handlers)) for name in names]
@@ -108,14 +97,14 @@ def test_making_a_configuration_changes_no_logger():
     assert [(logging.getLogger(name).level, list(logging.getLogger(name).handlers)) for name in names] == before
 
 
-def test_enable_logging_adds_one_handler_however_often_it_is_called(sdk_logger_restored):
+def test_enable_logging_adds_one_handler_however_often_it_is_called(sdk_logger):
     from bacalhau_client.configuration import enable_logging
 
-    handlers = len(sdk_logger_restored.handlers)
+    handlers = len(sdk_logger.handlers)
     enable_logging("info")
     enable_logging("debug")
-    assert len(sdk_logger_restored.handlers) == handlers + 1
-    assert sdk_logger_restored.level == logging.DEBUG
+    assert len(sdk_logger.handlers) == handlers + 1
+    assert sdk_logger.level == logging.DEBUG
 
 
 def test_enable_logging_refuses_an_unknown_level():
