@@ -209,16 +209,14 @@ class RESTClientObject:
 
     def close(self) -> None:
         """Close every pooled connection now (a connection in use closes when its call ends)."""
-        _close_pools(self.pool_manager)
+        self.pool_manager.clear()  # closes each pool: _bounded gave the manager a dispose function
 
     def _after_fork_in_child(self) -> None:
         """Forget the parent's connections: they belong to the parent process."""
         if self._own_pool_manager:
             self.pool_manager = self._new_pool_manager()
         else:
-            _close_pools(self.pool_manager)
-
-
+            self.pool_manager.clear()
 
 
 def _bounded(manager: urllib3.PoolManager) -> urllib3.PoolManager:
@@ -237,16 +235,6 @@ def _bounded(manager: urllib3.PoolManager) -> urllib3.PoolManager:
 
 def _close_pool(pool) -> None:
     pool.close()
-
-
-def _close_pools(manager: urllib3.PoolManager) -> None:
-    """Close the idle connections of every pool of ``manager`` and forget the pools."""
-    pools = [manager.pools.get(key) for key in manager.pools.keys()]
-    manager.clear()
-    if manager.pools.dispose_func is None:
-        for pool in pools:
-            if pool is not None:
-                pool.close()
 
 
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
