@@ -28,14 +28,7 @@ def signed_request(fixtures_dir, key_pem):
 
 
 @pytest.fixture
-def debug_off_afterwards():
-    """``debug`` sets process-wide logger state; put it back for the next test."""
-    yield
-    Configuration(debug=False)
-
-
-@pytest.fixture
-def submit_log(caplog, signed_request, debug_off_afterwards) -> str:
+def submit_log(caplog, signed_request) -> str:
     """Everything the ``bacalhau_client`` logger wrote while a signed job was submitted with debug on."""
     with LoopbackServer(lambda request: SUBMIT_ANSWER) as server:
         with ApiClient(Configuration(host=server.url, debug=True)) as client:
@@ -64,14 +57,14 @@ def test_debug_log_holds_no_private_key(submit_log, key_pem):
     assert not any(line in submit_log for line in key_lines)
 
 
-def test_debug_leaves_urllib3_logger_handlers_alone(debug_off_afterwards):
+def test_debug_leaves_urllib3_logger_handlers_alone():
     urllib3_logger = logging.getLogger("urllib3")
     handlers, level = list(urllib3_logger.handlers), urllib3_logger.level
     Configuration(debug=True)
     assert (urllib3_logger.handlers, urllib3_logger.level) == (handlers, level)
 
 
-def test_debug_leaves_the_root_logger_alone(debug_off_afterwards):
+def test_debug_leaves_the_root_logger_alone():
     root = logging.getLogger()
     handlers, level = list(root.handlers), root.level
     Configuration(debug=True)
