@@ -63,7 +63,7 @@ def nothing_left_behind():
 
 @pytest.fixture
 def sdk_logger():
-    """The ``bacalhau_client`` logger; its level, handlers and ``enable_logging``'s handler are put back after the test."""
+    """The ``bacalhau_client`` logger, its level, handlers and ``enable_logging``'s handler put back after the test."""
     import logging
 
     import bacalhau_client.configuration as configuration
