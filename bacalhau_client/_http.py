@@ -69,6 +69,13 @@ class ResponseTooLarge(http.client.HTTPException):
         self.prefix = prefix
 
 
+def too_large_in(error: BaseException) -> Optional[ResponseTooLarge]:
+    """The :class:`ResponseTooLarge` that ``error`` is or carries (urllib3 wraps it in a ``ProtocolError``)."""
+    if isinstance(error, ResponseTooLarge):
+        return error
+    return next((arg for arg in error.args if isinstance(arg, ResponseTooLarge)), None)
+
+
 _DEADLINE_PASSED = "the call's deadline passed while the answer was arriving"
 # Timeouts this close together are one and the same (a call whose deadline is its only attempt's timeout).
 _SAME_TIME = 0.01

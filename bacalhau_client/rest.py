@@ -32,7 +32,7 @@ from urllib3.exceptions import (
 
 from bacalhau_client._fork import reset_after_fork
 from bacalhau_client._http import (
-    POOL_CLASSES, PREFIX_BYTES, DeadlinePassed, ResponseTooLarge, restore_call_bounds, set_call_bounds,
+    POOL_CLASSES, PREFIX_BYTES, DeadlinePassed, restore_call_bounds, set_call_bounds, too_large_in,
 )
 from bacalhau_client.configuration import Configuration, check_timeout, logging_from_env
 from bacalhau_client.exceptions import (  # noqa: F401  (re-exported: the seed imports ApiException from here)
@@ -209,16 +209,14 @@ class RESTClientObject:
 
     def close(self) -> None:
         """Close every pooled connection now (a connection in use closes when its call ends)."""
-        _close_pools(self.pool_manager)
+        self.pool_manager.clear()  # closes each pool: _bounded gave the manager a dispose function
 
     def _after_fork_in_child(self) -> None:
         """Forget the parent's connections: they belong to the parent process."""
         if self._own_pool_manager:
             self.pool_manager = self._new_pool_manager()
         else:
-            _close_pools(self.pool_manager)
-
-
+            self.pool_manager.clear()
 
 
 def _bounded(manager: urllib3.PoolManager) -> urllib3.PoolManager:
@@ -237,16 +235,6 @@ def _bounded(manager: urllib3.PoolManager) -> urllib3.PoolManager:
 
 def _close_pool(pool) -> None:
     pool.close()
-
-
-def _close_pools(manager: urllib3.PoolManager) -> None:
-    """Close the idle connections of every pool of ``manager`` and forget the pools."""
-    pools = [manager.pools.get(key) for key in manager.pools.keys()]
-    manager.clear()
-    if manager.pools.dispose_func is None:
-        for pool in pools:
-            if pool is not None:
-                pool.close()
 
 
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -360,7 +348,7 @@ def _connection_error(error: HTTPError, method: str, path: str, host: str) -> Ap
     reason = error.reason if isinstance(error, MaxRetryError) and error.reason is not None else error
     if isinstance(reason, ProxyError) and getattr(reason, "original_error", None) is not None:
         reason = reason.original_error
-    too_large = _too_large(reason)
+    too_large = too_large_in(reason)
     if too_large is not None:
         return ApiDecodeError(too_large.status, too_large.reason, headers=too_large.headers,
                               body=_text(too_large.prefix), method=method, path=path,
@@ -381,14 +369,6 @@ def _connection_error(error: HTTPError, method: str, path: str, host: str) -> Ap
     else:
         cls, message = ApiConnectionError, "connection to %s failed: %s" % (host, _describe(reason))
     return cls(message=message, method=method, path=path)
-
-
-def _too_large(error: BaseException) -> Optional[ResponseTooLarge]:
-    if isinstance(error, ResponseTooLarge):
-        return error
-    if isinstance(error, ProtocolError):
-        return next((arg for arg in error.args if isinstance(arg, ResponseTooLarge)), None)
-    return None
 
 
 def _describe(error: BaseException) -> str:

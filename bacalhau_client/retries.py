@@ -30,11 +30,11 @@ import random
 import time
 from typing import Any, Callable, FrozenSet, Optional, Tuple, Union
 
-from urllib3.exceptions import InvalidHeader, MaxRetryError, ProtocolError, ResponseError
+from urllib3.exceptions import InvalidHeader, MaxRetryError, ResponseError
 from urllib3.util.retry import Retry
 from urllib3.util.timeout import Timeout
 
-from bacalhau_client._http import ResponseTooLarge
+from bacalhau_client._http import too_large_in
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 DEFAULT_RETRIES = 3
@@ -212,7 +212,7 @@ class RetryPolicy(Retry):
             return None
 
     def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):
-        if error is not None and _is_too_large(error):
+        if error is not None and too_large_in(error) is not None:
             raise MaxRetryError(_pool, url, error)  # the same answer would come again
         retry = super().increment(method, url, response, error, _pool, _stacktrace)
         retry.next_wait = retry._wait_before_next(response)
@@ -254,10 +254,6 @@ def _retry_params(retry: Retry) -> dict:
 # The keywords Retry() takes: urllib3 1.26 has no backoff_max or backoff_jitter.
 _RETRY_ARGUMENTS = frozenset(Retry.__init__.__code__.co_varnames[:Retry.__init__.__code__.co_argcount
                                                                   + Retry.__init__.__code__.co_kwonlyargcount])
-
-
-def _is_too_large(error: Exception) -> bool:
-    return isinstance(error, ProtocolError) and any(isinstance(arg, ResponseTooLarge) for arg in error.args)
 
 
 def _reason(response, error) -> str:

@@ -52,6 +52,38 @@ def user_key():
     return UserKey.generate()
 
 
+@pytest.fixture(scope="module")
+def signed_submit(fixtures_dir):
+    """A real submit request, signed by the Go code (``keys/go_signed_submit_request.json``)."""
+    with open(fixtures_dir / "keys" / "go_signed_submit_request.json", "rb") as source:
+        return json.load(source)
+
+
+@pytest.fixture
+def nothing_left_behind():
+    """The test must end without a thread it started or a file descriptor it opened."""
+    from leaks import left_behind, snapshot
+
+    before = snapshot()
+    yield
+    assert left_behind(before) == ([], [])
+
+
+@pytest.fixture
+def sdk_logger():
+    """The ``bacalhau_client`` logger, its level, handlers and ``enable_logging``'s handler put back after the test."""
+    import logging
+
+    import bacalhau_client.configuration as configuration
+
+    logger = logging.getLogger("bacalhau_client")
+    level, handlers, own_handler = logger.level, list(logger.handlers), configuration._logging_handler
+    yield logger
+    logger.setLevel(level)
+    logger.handlers[:] = handlers
+    configuration._logging_handler = own_handler
+
+
 @pytest.fixture
 def local_node():
     """A running local requester node whose jobs echo their command and finish within milliseconds."""

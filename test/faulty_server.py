@@ -25,6 +25,9 @@ from loopback import RecordedRequest
 
 Fault = Callable[["FaultyServer", socket.socket], None]
 
+# Answers of a working node, for faults to send.
+STATE_BODY = b'{"state":{"Nodes":{}}}\n'
+SUBMIT_ANSWER = b'{"job":{"ID":"4ff3e1f9-1a45-4d0a-9d7b-ac0b8e7aa6d0"}}\n'
 # How long a server thread waits on a silent client before giving up on it.
 CLIENT_SILENCE_LIMIT = 10.0
 

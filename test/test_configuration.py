@@ -11,16 +11,6 @@ from bacalhau_client import ApiClient, Configuration, JobApi, PublicapiStateRequ
 DEFAULT_HOST = "http://bootstrap.production.bacalhau.org:1234"
 
 
-@pytest.fixture
-def sdk_logger():
-    """The ``bacalhau_client`` logger, restored to how it was after the test."""
-    logger = logging.getLogger("bacalhau_client")
-    level, handlers = logger.level, list(logger.handlers)
-    yield logger
-    logger.setLevel(level)
-    logger.handlers[:] = handlers
-
-
 # --- defaults ----------------------------------------------------------------------------------------------
 
 

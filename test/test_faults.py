@@ -15,34 +15,20 @@ from bacalhau_client import (
 )
 from bacalhau_client.retries import RetrySettings
 from faulty_server import (
-    FaultyServer, close_at_once, fails_within, refusing_port, reply, reply_then_close_idle, reply_then_drop_next,
-    response_bytes, send_raw, stall, unaccepted_port,
+    STATE_BODY, SUBMIT_ANSWER, FaultyServer, close_at_once, fails_within, refusing_port, reply,
+    reply_then_close_idle, reply_then_drop_next, response_bytes, send_raw, stall, unaccepted_port,
 )
-from leaks import left_behind, snapshot
 
 TIMEOUT = 0.3
 # Allowance for a loaded machine on top of a call's timeout, deadline and backoff.
 SLACK = 1.5
-STATE_BODY = b'{"state":{"Nodes":{}}}\n'
-SUBMIT_ANSWER = b'{"job":{"ID":"4ff3e1f9-1a45-4d0a-9d7b-ac0b8e7aa6d0"}}\n'
 HTML_502 = (b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
             b"<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n")
 LARGE_BODY_SIZE = 50 * 1024 * 1024
 
 
-@pytest.fixture(scope="module")
-def signed_submit(fixtures_dir):
-    """A real submit request, signed by the Go code."""
-    with open(fixtures_dir / "keys" / "go_signed_submit_request.json", "rb") as source:
-        return json.load(source)
-
-
-@pytest.fixture(autouse=True)
-def nothing_left_behind():
-    """Every test must end without a thread it started or a file descriptor it opened."""
-    before = snapshot()
-    yield
-    assert left_behind(before) == ([], [])
+# Every test must end without a thread it started or a file descriptor it opened.
+pytestmark = pytest.mark.usefixtures("nothing_left_behind")
 
 
 def client_for(url: str, **settings) -> ApiClient:

@@ -16,30 +16,19 @@ from bacalhau_client import (
 )
 from bacalhau_client.retries import RetrySettings
 from faulty_server import (
-    FaultyServer, drip, fails_within, keep_alive, read_then_close, reply, response_bytes, send_raw,
+    STATE_BODY, SUBMIT_ANSWER, FaultyServer, drip, fails_within, keep_alive, read_then_close, reply,
+    response_bytes, send_raw,
 )
-from leaks import left_behind, snapshot
 
 TIMEOUT = 0.5
 # Allowance for a loaded machine on top of a call's deadline.
 SLACK = 1.5
-STATE_BODY = b'{"state":{"Nodes":{}}}\n'
-SUBMIT_ANSWER = b'{"job":{"ID":"4ff3e1f9-1a45-4d0a-9d7b-ac0b8e7aa6d0"}}\n'
 EARLY_HINTS = b"HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n"
 NO_WAIT = RetrySettings(sleep=lambda seconds: None)
 
 
-@pytest.fixture(autouse=True)
-def nothing_left_behind():
-    before = snapshot()
-    yield
-    assert left_behind(before) == ([], [])
-
-
-@pytest.fixture(scope="module")
-def signed_submit(fixtures_dir):
-    with open(fixtures_dir / "keys" / "go_signed_submit_request.json", "rb") as source:
-        return json.load(source)
+# Every test must end without a thread it started or a file descriptor it opened.
+pytestmark = pytest.mark.usefixtures("nothing_left_behind")
 
 
 def client_for(url: str, **settings) -> ApiClient:

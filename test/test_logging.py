@@ -28,14 +28,7 @@ def signed_request(fixtures_dir, key_pem):
 
 
 @pytest.fixture
-def debug_off_afterwards():
-    """``debug`` sets process-wide logger state; put it back for the next test."""
-    yield
-    Configuration(debug=False)
-
-
-@pytest.fixture
-def submit_log(caplog, signed_request, debug_off_afterwards) -> str:
+def submit_log(caplog, signed_request) -> str:
     """Everything the ``bacalhau_client`` logger wrote while a signed job was submitted with debug on."""
     with LoopbackServer(lambda request: SUBMIT_ANSWER) as server:
         with ApiClient(Configuration(host=server.url, debug=True)) as client:
@@ -64,14 +57,14 @@ def test_debug_log_holds_no_private_key(submit_log, key_pem):
     assert not any(line in submit_log for line in key_lines)
 
 
-def test_debug_leaves_urllib3_logger_handlers_alone(debug_off_afterwards):
+def test_debug_leaves_urllib3_logger_handlers_alone():
     urllib3_logger = logging.getLogger("urllib3")
     handlers, level = list(urllib3_logger.handlers), urllib3_logger.level
     Configuration(debug=True)
     assert (urllib3_logger.handlers, urllib3_logger.level) == (handlers, level)
 
 
-def test_debug_leaves_the_root_logger_alone(debug_off_afterwards):
+def test_debug_leaves_the_root_logger_alone():
     root = logging.getLogger()
     handlers, level = list(root.handlers), root.level
     Configuration(debug=True)
@@ -89,17 +82,6 @@ def test_without_debug_nothing_is_logged(caplog):
 # --- the process-wide switch and the retry log ------------------------------------------------------------
 
 
-@pytest.fixture
-def sdk_logger_restored():
-    logger = logging.getLogger("bacalhau_client")
-    level, handlers = logger.level, list(logger.handlers)
-    yield logger
-    logger.setLevel(level)
-    logger.handlers[:] = handlers
-    import bacalhau_client.configuration as configuration
-    configuration._logging_handler = None
-
-
 def test_making_a_configuration_changes_no_logger():
     names = ["", "bacalhau_client", "urllib3"]
     before = [(logging.getLogger(name).level, list(logging.getLogger(name).handlers)) for name in names]
@@ -108,14 +90,14 @@ def test_making_a_configuration_changes_no_logger():
     assert [(logging.getLogger(name).level, list(logging.getLogger(name).handlers)) for name in names] == before
 
 
-def test_enable_logging_adds_one_handler_however_often_it_is_called(sdk_logger_restored):
+def test_enable_logging_adds_one_handler_however_often_it_is_called(sdk_logger):
     from bacalhau_client.configuration import enable_logging
 
-    handlers = len(sdk_logger_restored.handlers)
+    handlers = len(sdk_logger.handlers)
     enable_logging("info")
     enable_logging("debug")
-    assert len(sdk_logger_restored.handlers) == handlers + 1
-    assert sdk_logger_restored.level == logging.DEBUG
+    assert len(sdk_logger.handlers) == handlers + 1
+    assert sdk_logger.level == logging.DEBUG
 
 
 def test_enable_logging_refuses_an_unknown_level():
