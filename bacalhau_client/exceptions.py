@@ -147,13 +147,22 @@ def printable(text: Any, limit: Optional[int] = MAX_STR_LENGTH) -> str:
     >>> printable("evil\\x1b[2Jtext\\n  next")
     'evil\\\\x1b[2Jtext next'
     """
-    line = " ".join(str(text).split())
-    if _CONTROL.search(line):
-        line = _CONTROL.sub(_escape, line)
+    line = escape_controls(" ".join(str(text).split()))
     if limit is not None and len(line) > limit:
         note = "... (%d characters)" % len(line)
         line = line[:max(0, limit - len(note))] + note
     return line
+
+
+def escape_controls(text: str, keep: str = "") -> str:
+    """``text`` with each character a terminal would act on (but those in ``keep``) as ``\\xNN``/``\\uNNNN``.
+
+    Control characters, bidirectional overrides and lone surrogates are
+    escaped; the CLI keeps ``"\\t\\n"`` in job output it prints.
+    """
+    if not _CONTROL.search(text):
+        return text
+    return _CONTROL.sub(lambda match: match.group() if match.group() in keep else _escape(match), text)
 
 
 def _escape(match) -> str:

@@ -673,3 +673,10 @@ def test_the_summary_reads_a_run_output_that_is_not_an_object_as_none(run_output
     state = ModelJobState.from_wire({"Nodes": {"QmNode": {"Shards": {"0": {"State": "Completed",
                                                                           "RunOutput": run_output}}}}})
     assert "    No RunOutput for this shard\n" in summary("job-1", state, node_details=True)
+
+
+def test_job_output_keeps_its_lines_and_tabs_but_not_bidirectional_overrides():
+    from bacalhau_client.cli.output import safe
+
+    assert safe("a\tb\nc\u202eevil\x1b") == "a\tb\nc\\u202eevil\\x1b"
+    assert safe("a\tb\nc", keep_lines=False) == "a\\x09b\\x0ac"

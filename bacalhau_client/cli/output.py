@@ -5,8 +5,8 @@ import re
 import sys
 from typing import Any, List, Sequence
 
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_CONTROL_OR_NEWLINE = re.compile("[\x00-\x1f\x7f-\x9f]")
+from bacalhau_client.exceptions import escape_controls
+
 _C1_OR_DEL = re.compile("[\x7f-\x9f]")
 
 
@@ -15,9 +15,7 @@ def safe(text: Any, *, keep_lines: bool = True) -> str:
 
     Line breaks and tabs stay when ``keep_lines`` (job output); in a table cell they are escaped too.
     """
-    text = "" if text is None else str(text)
-    pattern = _CONTROL if keep_lines else _CONTROL_OR_NEWLINE
-    return pattern.sub(lambda match: "\\x%02x" % ord(match.group()), text)
+    return escape_controls("" if text is None else str(text), "\t\n" if keep_lines else "")
 
 
 def json_text(value: Any, *, compact: bool = False) -> str:
