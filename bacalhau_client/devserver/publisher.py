@@ -20,9 +20,10 @@ import zlib
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO, Dict, Iterator, List, NamedTuple, Optional, Tuple, Union
 
-from bacalhau_client.ipfs import CID, unixfs_add, unpack_car
 from bacalhau_client.ipfs.dagpb import decode_node
-from bacalhau_client.ipfs.multiformats import DAG_PB, IDENTITY, encode_varint
+from bacalhau_client.ipfs.importer import unixfs_add
+from bacalhau_client.ipfs.multiformats import CID, DAG_PB, IDENTITY, encode_varint
+from bacalhau_client.ipfs.unpack import unpack_car
 
 # pkg/util/targzip: each file of a context is at most 10 MB (datasize.MB = 1024 * 1024).
 CONTEXT_FILE_LIMIT = 10 * 1024 * 1024

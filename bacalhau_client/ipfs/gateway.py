@@ -35,16 +35,14 @@ from urllib3.exceptions import HTTPError, MaxRetryError, ProtocolError, ReadTime
 
 from bacalhau_client.configuration import Configuration
 from bacalhau_client.exceptions import ApiConnectionError, ApiDecodeError, ApiTimeoutError
-from bacalhau_client.ipfs.car import (
-    CarError, CarTruncatedError, read_header, read_unverified_sections, verify_block,
+from bacalhau_client.ipfs.car import (  # noqa: F401 (CAR_ACCEPT is public here too)
+    CAR_ACCEPT, CAR_MEDIA_TYPE, CarError, CarTruncatedError, read_header, read_unverified_sections, verify_block,
 )
 from bacalhau_client.ipfs.multiformats import CID
 from bacalhau_client.ipfs.unpack import unpack_car
 
 DEFAULT_GATEWAY = "https://trustless-gateway.link"
 GATEWAY_ENV = "BACALHAU_IPFS_GATEWAY"
-CAR_MEDIA_TYPE = "application/vnd.ipld.car"
-CAR_ACCEPT = CAR_MEDIA_TYPE + "; version=1; order=dfs; dups=n"
 # The Go CLI's --download-timeout-secs default: the most one CID's download may take.
 DEFAULT_TIMEOUT = 300.0
 _READ_BUFFER = 1024 * 1024
