@@ -6,7 +6,7 @@ It serves every block the node holds (published results, pinned contexts):
   depth-first, each block once (``order=dfs; dups=n``), with its length known up front;
 - ``?format=raw`` or ``Accept: application/vnd.ipld.raw``: the one block;
 - anything else: 406, since this gateway does not render files or folders;
-- an unknown CID: 404; a malformed one, or a path below the CID: 400.
+- an unknown CID: 404; a malformed one, one whose DAG does not decode, or a path below the CID: 400.
 """
 
 from typing import List, Optional, Tuple, Union
@@ -48,6 +48,8 @@ def serve(exchange) -> None:
         sections = store.car_sections(cid)
     except KeyError as missing:
         return _error(exchange, 404, "block %s of %s not found" % (missing.args[0], cid))
+    except ValueError as error:  # a dag-pb block that does not decode, such as one inlined in an identity CID
+        return _error(exchange, 400, "the DAG under %s does not decode as dag-pb: %s" % (cid, error))
     header = encode_header([cid])
     length = len(header) + sum(len(section) if isinstance(section, bytes) else section[1] for section in sections)
     exchange.stream(200, {"Content-Type": CAR_ACCEPT, "X-Content-Type-Options": "nosniff",
