@@ -55,10 +55,14 @@ PREFETCH_STOP_SECONDS = 5.0
 Progress = Callable[[int, Optional[int]], None]
 
 
+def configured_gateway(gateway: Optional[str] = None, configuration: Optional[Configuration] = None) -> Optional[str]:
+    """The gateway asked for, as given: the argument, else the configuration, else the environment; else ``None``."""
+    return gateway or getattr(configuration, "ipfs_gateway", None) or os.environ.get(GATEWAY_ENV)
+
+
 def resolve_gateway(gateway: Optional[str] = None, configuration: Optional[Configuration] = None) -> str:
     """The gateway's base URL (no ``/ipfs`` suffix): the argument, the configuration, the environment, the default."""
-    chosen = (gateway or getattr(configuration, "ipfs_gateway", None) or os.environ.get(GATEWAY_ENV)
-              or DEFAULT_GATEWAY)
+    chosen = configured_gateway(gateway, configuration) or DEFAULT_GATEWAY
     if not isinstance(chosen, str):
         raise ValueError("gateway: expected an http(s) URL, got %r" % (chosen,))
     base = chosen.strip().rstrip("/")
