@@ -184,7 +184,8 @@ class BlockStore:
         return unixfs_add(folder, put=self.put)
 
     def unpack(self, root: str, dest: Path) -> None:
-        """Write the DAG ``root`` to ``dest`` from the store, checking every block again on the way."""
+        """Write the DAG ``root`` to ``dest`` from the store (its blocks were hashed as they were published;
+        the walk checks the tree again: names, sizes, codecs)."""
         cid = CID.parse(root)
         spool = dest.with_name(dest.name + ".spool")
         try:
