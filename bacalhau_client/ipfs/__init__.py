@@ -36,3 +36,7 @@ def __getattr__(name: str):
         globals()[name] = value  # later lookups skip this function
         return value
     raise AttributeError("module %r has no attribute %r" % (__name__, name))
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))
