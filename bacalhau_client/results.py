@@ -33,7 +33,9 @@ from pathlib import Path, PurePath
 from typing import Iterator, List, Optional, Tuple, Union
 
 from bacalhau_client.exceptions import ApiException
-from bacalhau_client.ipfs.gateway import CAR_MEDIA_TYPE, DEFAULT_GATEWAY, GATEWAY_ENV, fetch, resolve_gateway
+from bacalhau_client.ipfs.gateway import (
+    CAR_MEDIA_TYPE, DEFAULT_GATEWAY, configured_gateway, fetch, resolve_gateway,
+)
 from bacalhau_client.models.job_state import SHORT_ID_LENGTH, short_id  # noqa: F401  (kept importable)
 # The identity CID of the empty block: every trustless gateway has it (the spec's probe path).
 PROBE_CID = "bafkqaaa"
@@ -98,7 +100,7 @@ def download_results(client, job_id: str, dest: Union[str, "os.PathLike[str]", N
 
 def gateway_for(client, gateway: Optional[str] = None) -> str:
     """The gateway a download uses (see the module for the order)."""
-    configured = gateway or getattr(client.configuration, "ipfs_gateway", None) or os.environ.get(GATEWAY_ENV)
+    configured = configured_gateway(gateway, client.configuration)
     if configured:
         return resolve_gateway(configured)
     if serves_car(client):

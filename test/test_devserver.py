@@ -3,6 +3,8 @@
 import json
 import re
 import socket
+import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -84,6 +86,14 @@ def raw_post(node, path, body):
 def test_node_listens_on_an_ephemeral_loopback_port(node):
     assert node.port > 0
     assert node.url == "http://127.0.0.1:%d" % node.port
+
+
+def test_loading_the_node_leaves_out_the_http_client_and_the_gateway_client():
+    code = ("import sys, bacalhau_client.devserver\n"
+            "print(sorted(name for name in ('urllib3', 'bacalhau_client.ipfs.gateway', 'bacalhau_client.configuration')"
+            " if name in sys.modules))")
+    loaded = subprocess.run([sys.executable, "-c", code], check=True, stdout=subprocess.PIPE, universal_newlines=True)
+    assert loaded.stdout.strip() == "[]"
 
 
 def test_url_before_start_raises_runtime_error():

@@ -4,6 +4,8 @@ import io
 import os
 import socket
 import struct
+import subprocess
+import sys
 import time
 import tracemalloc
 
@@ -22,6 +24,15 @@ from unixfs_trees import TREE_NAMES, car_blocks, car_bytes, description, file_by
 
 CAR_TYPE = {"Content-Type": "application/vnd.ipld.car; version=1; order=dfs; dups=n"}
 ROOT = description("bacalhau-result")["root_cid"]
+
+
+def test_the_gateway_client_and_its_transport_load_on_first_use_of_their_names():
+    code = ("import sys, bacalhau_client.ipfs as ipfs\n"
+            "print('urllib3' in sys.modules, 'bacalhau_client.ipfs.gateway' in sys.modules, 'fetch' in dir(ipfs))\n"
+            "print(ipfs.fetch.__module__, ipfs.DEFAULT_GATEWAY, 'urllib3' in sys.modules)")
+    loaded = subprocess.run([sys.executable, "-c", code], check=True, stdout=subprocess.PIPE, universal_newlines=True)
+    assert loaded.stdout.split("\n")[:2] == ["False False True",
+                                             "bacalhau_client.ipfs.gateway %s True" % DEFAULT_GATEWAY]
 
 
 def quick_retries(retries: int = 3) -> Configuration:

@@ -18,7 +18,7 @@ from bacalhau_client.devserver.http_handler import ROUTES, Route
 from bacalhau_client.devserver.publisher import BlockStore, FileSpan
 from bacalhau_client.ipfs import CID, CarWriter, unixfs_add
 from bacalhau_client.ipfs.dagpb import decode_node
-from bacalhau_client.ipfs.multiformats import DAG_PB
+from bacalhau_client.ipfs.multiformats import DAG_PB, IDENTITY, encode_varint
 from leaks import left_behind, snapshot
 from unixfs_trees import KUBO_TREES, build_tree, car_blocks, car_bytes, description
 
@@ -99,6 +99,15 @@ def test_blocks_shared_with_earlier_dags_are_served_from_where_they_were_first_s
 def test_the_identity_probe_cid_is_written_as_the_car_writer_would(node):
     probe = CID.parse("bafkqaaa")
     assert get_car(node, probe).data == written_car(probe, [(probe, b"")])
+
+
+def test_an_identity_cid_whose_inline_dag_pb_block_does_not_decode_is_a_clear_400(node):
+    digest = b"\xff\xff\xff"
+    bad = CID.from_bytes(b"\x01" + encode_varint(DAG_PB) + encode_varint(IDENTITY) + encode_varint(len(digest)) + digest)
+    response = get_car(node, bad)
+    assert response.status == 400
+    assert response.data.decode() == "the DAG under %s does not decode as dag-pb: %s\n" % (
+        bad, "data ends inside a varint at offset 0")
 
 
 def test_a_client_that_stops_reading_mid_car_is_dropped_after_the_write_timeout(tmp_path, capfd):

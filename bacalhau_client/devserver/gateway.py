@@ -6,7 +6,7 @@ It serves every block the node holds (published results, pinned contexts):
   depth-first, each block once (``order=dfs; dups=n``), with its length known up front;
 - ``?format=raw`` or ``Accept: application/vnd.ipld.raw``: the one block;
 - anything else: 406, since this gateway does not render files or folders;
-- an unknown CID: 404; a malformed one, or a path below the CID: 400.
+- an unknown CID: 404; a malformed one, one whose DAG does not decode, or a path below the CID: 400.
 """
 
 from typing import List, Optional, Tuple, Union
@@ -14,12 +14,11 @@ from urllib.parse import parse_qs
 
 from bacalhau_client.devserver.endpoints import TEXT_TYPE, Answer
 from bacalhau_client.devserver.publisher import BlockStore, FileSpan
-from bacalhau_client.ipfs import CID, encode_header
+from bacalhau_client.ipfs.car import CAR_ACCEPT, CAR_MEDIA_TYPE, encode_header
+from bacalhau_client.ipfs.multiformats import CID
 
 PATH_PREFIX = "/ipfs/"
-CAR_TYPE = "application/vnd.ipld.car"
 RAW_TYPE = "application/vnd.ipld.raw"
-CAR_CONTENT_TYPE = CAR_TYPE + "; version=1; order=dfs; dups=n"
 
 
 def serve(exchange) -> None:
@@ -38,7 +37,7 @@ def serve(exchange) -> None:
     wanted = _wanted_format(parse_qs(request.query).get("format", [""])[0], request.header("Accept") or "")
     if wanted is None:
         return _error(exchange, 406, "this gateway serves only %s (?format=car) and %s (?format=raw)"
-                      % (CAR_TYPE, RAW_TYPE))
+                      % (CAR_MEDIA_TYPE, RAW_TYPE))
     if store.size(cid) is None:
         return _error(exchange, 404, "block %s not found" % cid)
     if wanted == "raw":
@@ -49,9 +48,11 @@ def serve(exchange) -> None:
         sections = store.car_sections(cid)
     except KeyError as missing:
         return _error(exchange, 404, "block %s of %s not found" % (missing.args[0], cid))
+    except ValueError as error:  # a dag-pb block that does not decode, such as one inlined in an identity CID
+        return _error(exchange, 400, "the DAG under %s does not decode as dag-pb: %s" % (cid, error))
     header = encode_header([cid])
     length = len(header) + sum(len(section) if isinstance(section, bytes) else section[1] for section in sections)
-    exchange.stream(200, {"Content-Type": CAR_CONTENT_TYPE, "X-Content-Type-Options": "nosniff",
+    exchange.stream(200, {"Content-Type": CAR_ACCEPT, "X-Content-Type-Options": "nosniff",
                           "Content-Disposition": 'attachment; filename="%s.car"' % cid},
                     _car_body(store, header, sections), length)
 
@@ -62,7 +63,7 @@ def _wanted_format(query_format: str, accept: str) -> Optional[str]:
     if query_format:
         return None
     media_types = [item.split(";")[0].strip().lower() for item in accept.split(",")]
-    if CAR_TYPE in media_types:
+    if CAR_MEDIA_TYPE in media_types:
         return "car"
     if RAW_TYPE in media_types:
         return "raw"

@@ -129,7 +129,7 @@ class Lifecycle:
                 volumes = Volumes(_output_folders(spec, results), self._input_folders(spec, work / "inputs"))
                 result = call_executor(self.executor, spec, shard_index, volumes)
                 stdout, stderr, exit_code = executor_result(result)
-                output = run_output(result)
+                output = run_output((stdout, stderr, exit_code))  # checked and encoded once, above
                 write_results_folder(results, stdout, stderr, exit_code)
                 self.published[node_id, shard_index] = self.blocks.publish(results)
             except Exception as error:  # any executor failure is the shard's failure, as on a compute node

@@ -20,9 +20,11 @@ import zlib
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO, Dict, Iterator, List, NamedTuple, Optional, Tuple, Union
 
-from bacalhau_client.ipfs import CID, unixfs_add, unpack_car
+from bacalhau_client.ipfs.car import encode_section
 from bacalhau_client.ipfs.dagpb import decode_node
-from bacalhau_client.ipfs.multiformats import DAG_PB, IDENTITY, encode_varint
+from bacalhau_client.ipfs.importer import unixfs_add
+from bacalhau_client.ipfs.multiformats import CID, DAG_PB, IDENTITY
+from bacalhau_client.ipfs.unpack import unpack_car
 
 # pkg/util/targzip: each file of a context is at most 10 MB (datasize.MB = 1024 * 1024).
 CONTEXT_FILE_LIMIT = 10 * 1024 * 1024
@@ -76,8 +78,7 @@ class BlockStore:
         if key in self._stored:
             return
         links = _links(block) if cid.codec == DAG_PB else ()
-        prefix = encode_varint(len(key) + len(block)) + key
-        section = b"".join((prefix, block))
+        section = b"".join(encode_section(cid, block))
         with self._lock:
             if key in self._stored:
                 return
@@ -88,7 +89,7 @@ class BlockStore:
             while written < len(section):
                 written += os.pwrite(self._fd, section[written:], offset + written)
             self._end += len(section)
-            self._stored[key] = _Stored(offset, len(prefix), len(block), links)
+            self._stored[key] = _Stored(offset, len(section) - len(block), len(block), links)
 
     def get(self, cid: CID) -> Optional[bytes]:
         """The block, or ``None`` when the store does not have it."""
@@ -151,7 +152,7 @@ class BlockStore:
                 else:
                     sections.append((stored.offset, length))
             elif cid.hash_code == IDENTITY:
-                sections.append(encode_varint(len(cid.binary) + len(cid.digest)) + cid.binary + cid.digest)
+                sections.append(b"".join(encode_section(cid, cid.digest)))
             else:
                 raise KeyError(str(cid))
         return sections
@@ -183,7 +184,8 @@ class BlockStore:
         return unixfs_add(folder, put=self.put)
 
     def unpack(self, root: str, dest: Path) -> None:
-        """Write the DAG ``root`` to ``dest`` from the store, checking every block again on the way."""
+        """Write the DAG ``root`` to ``dest`` from the store (its blocks were hashed as they were published;
+        the walk checks the tree again: names, sizes, codecs)."""
         cid = CID.parse(root)
         spool = dest.with_name(dest.name + ".spool")
         try:

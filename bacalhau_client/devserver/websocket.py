@@ -20,11 +20,11 @@ import socket
 import struct
 import threading
 from collections import deque
-from typing import Any, Callable, Deque, Dict, List, Optional, Tuple
+from typing import Any, Callable, Deque, Dict, Optional, Tuple
 from urllib.parse import parse_qs, urlsplit
 
 from bacalhau_client.devserver.endpoints import Answer, error_answer
-from bacalhau_client.devserver.httpwire import header_tokens
+from bacalhau_client.devserver.httpwire import Request, header_tokens
 from bacalhau_client.canonical import encode_model
 
 PATH = "/websocket"
@@ -48,19 +48,14 @@ def accept_key(key: str) -> str:
     return base64.b64encode(hashlib.sha1(key.encode("ascii") + ACCEPT_GUID).digest()).decode("ascii")
 
 
-def refusal(method: str, header_values: Callable[[str], List[str]]) -> Optional[Tuple[Answer, Dict[str, str]]]:
+def refusal(request: Request) -> Optional[Tuple[Answer, Dict[str, str]]]:
     """The answer to an upgrade the node refuses, with extra headers; ``None`` when the upgrade is valid.
 
-    ``header_values(name)`` lists the request's values of a header (any
-    case). The checks, their order, statuses and texts are those of the Go
-    node's upgrader; the body is the status text, then the reason, each on a line.
+    The checks, their order, statuses and texts are those of the Go node's
+    upgrader; the body is the status text, then the reason, each on a line.
     """
-    def first(name: str) -> Optional[str]:
-        values = header_values(name)
-        return values[0] if values else None
-
     def has_token(name: str, token: str) -> bool:
-        return token in header_tokens(header_values(name))
+        return token in header_tokens(request.header_values(name))
 
     def refuse(status: int, reason: str):
         status_text = {400: "Bad Request", 403: "Forbidden", 405: "Method Not Allowed"}[status]
@@ -71,14 +66,14 @@ def refusal(method: str, header_values: Callable[[str], List[str]]) -> Optional[
         return refuse(400, _NOT_WEBSOCKET + "'upgrade' token not found in 'Connection' header")
     if not has_token("Upgrade", "websocket"):
         return refuse(400, _NOT_WEBSOCKET + "'websocket' token not found in 'Upgrade' header")
-    if method != "GET":
+    if request.method != "GET":
         return refuse(405, _NOT_WEBSOCKET + "request method is not GET")
     if not has_token("Sec-Websocket-Version", "13"):
         return refuse(400, "websocket: unsupported version: 13 not found in 'Sec-Websocket-Version' header")
-    origin = first("Origin")
-    if origin is not None and urlsplit(origin).netloc.lower() != (first("Host") or "").lower():
+    origin = request.header("Origin")
+    if origin is not None and urlsplit(origin).netloc.lower() != (request.header("Host") or "").lower():
         return refuse(403, "websocket: request origin not allowed by Upgrader.CheckOrigin")
-    if not _is_valid_key(first("Sec-Websocket-Key") or ""):
+    if not _is_valid_key(request.header("Sec-Websocket-Key") or ""):
         return refuse(400, "websocket: not a websocket handshake: 'Sec-WebSocket-Key' header must be Base64 "
                            "encoded value of 16-byte in length")
     return None
@@ -229,7 +224,7 @@ def serve_upgraded(node, sock: socket.socket, read: Reader, key: str, query: str
 def route(exchange) -> None:
     """``/websocket`` as a route of the node's HTTP server: refuse, or take the socket and stream on a thread."""
     request = exchange.request
-    refused = refusal(request.method, request.header_values)
+    refused = refusal(request)
     if refused is not None:
         exchange.close_after = True
         exchange.send(*refused)

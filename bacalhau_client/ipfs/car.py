@@ -21,6 +21,10 @@ from bacalhau_client.ipfs.multiformats import CID, encode_varint, read_varint
 # Far above any block kubo or a gateway makes (chunks are 256 KiB, bitswap refuses > 2 MiB).
 MAX_SECTION_BYTES = 4 * 1024 * 1024
 MAX_HEADER_BYTES = 64 * 1024
+# The media type of a CAR, and the variant a trustless gateway sends and is asked for (IPIP-412):
+# depth-first, each block once.
+CAR_MEDIA_TYPE = "application/vnd.ipld.car"
+CAR_ACCEPT = CAR_MEDIA_TYPE + "; version=1; order=dfs; dups=n"
 _CID_TAG = 42
 _MAX_CBOR_DEPTH = 8
 

@@ -35,16 +35,14 @@ from urllib3.exceptions import HTTPError, MaxRetryError, ProtocolError, ReadTime
 
 from bacalhau_client.configuration import Configuration
 from bacalhau_client.exceptions import ApiConnectionError, ApiDecodeError, ApiTimeoutError
-from bacalhau_client.ipfs.car import (
-    CarError, CarTruncatedError, read_header, read_unverified_sections, verify_block,
+from bacalhau_client.ipfs.car import (  # noqa: F401 (CAR_ACCEPT is public here too)
+    CAR_ACCEPT, CAR_MEDIA_TYPE, CarError, CarTruncatedError, read_header, read_unverified_sections, verify_block,
 )
 from bacalhau_client.ipfs.multiformats import CID
 from bacalhau_client.ipfs.unpack import unpack_car
 
 DEFAULT_GATEWAY = "https://trustless-gateway.link"
 GATEWAY_ENV = "BACALHAU_IPFS_GATEWAY"
-CAR_MEDIA_TYPE = "application/vnd.ipld.car"
-CAR_ACCEPT = CAR_MEDIA_TYPE + "; version=1; order=dfs; dups=n"
 # The Go CLI's --download-timeout-secs default: the most one CID's download may take.
 DEFAULT_TIMEOUT = 300.0
 _READ_BUFFER = 1024 * 1024
@@ -57,10 +55,14 @@ PREFETCH_STOP_SECONDS = 5.0
 Progress = Callable[[int, Optional[int]], None]
 
 
+def configured_gateway(gateway: Optional[str] = None, configuration: Optional[Configuration] = None) -> Optional[str]:
+    """The gateway asked for, as given: the argument, else the configuration, else the environment; else ``None``."""
+    return gateway or getattr(configuration, "ipfs_gateway", None) or os.environ.get(GATEWAY_ENV)
+
+
 def resolve_gateway(gateway: Optional[str] = None, configuration: Optional[Configuration] = None) -> str:
     """The gateway's base URL (no ``/ipfs`` suffix): the argument, the configuration, the environment, the default."""
-    chosen = (gateway or getattr(configuration, "ipfs_gateway", None) or os.environ.get(GATEWAY_ENV)
-              or DEFAULT_GATEWAY)
+    chosen = configured_gateway(gateway, configuration) or DEFAULT_GATEWAY
     if not isinstance(chosen, str):
         raise ValueError("gateway: expected an http(s) URL, got %r" % (chosen,))
     base = chosen.strip().rstrip("/")
