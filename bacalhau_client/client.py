@@ -13,13 +13,13 @@ subclasses), plus :class:`JobFailed` and ``TimeoutError`` from :meth:`Client.wai
 """
 
 import copy
-import math
 import os
 import threading
 from collections import abc
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Dict, Iterable, Iterator, List, Optional, Tuple, Union
 
+from bacalhau_client._numbers import is_seconds, is_whole_number
 from bacalhau_client.api import HealthApi, JobApi, MiscApi
 from bacalhau_client.api_client import ApiClient
 from bacalhau_client.configuration import Configuration
@@ -106,7 +106,7 @@ class Client:
     def list(self, limit: int = 10, all: bool = False, sort_by: str = "created_at",
              reverse: bool = True) -> List[ModelJob]:
         """This client's jobs (every client's with ``all=True``), newest first, at most ``limit``."""
-        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        if not is_whole_number(limit, 1):
             raise ValueError("limit: must be an integer >= 1, got %r" % (limit,))
         if sort_by not in ("created_at", "id"):
             raise ValueError("sort_by: must be 'created_at' or 'id', got %r" % (sort_by,))
@@ -251,7 +251,7 @@ class Client:
 
 
 def _check_seconds(name: str, value: Any) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < math.inf:
+    if not is_seconds(value):
         raise ValueError("%s: must be a number of seconds > 0, got %r" % (name, value))
 
 

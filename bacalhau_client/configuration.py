@@ -9,6 +9,8 @@ from urllib.parse import urlsplit
 
 import certifi
 
+from bacalhau_client._numbers import is_seconds, is_whole_number
+
 DEFAULT_HOST = "http://bootstrap.production.bacalhau.org:1234"
 DEFAULT_API_HOST = "bootstrap.production.bacalhau.org"
 DEFAULT_API_PORT = 1234
@@ -149,7 +151,7 @@ class Configuration:
 
     @max_response_bytes.setter
     def max_response_bytes(self, value: int) -> None:
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        if not is_whole_number(value, 1):
             raise ValueError("max_response_bytes: expected a whole number of bytes >= 1, got %r" % (value,))
         self._max_response_bytes = value
 
@@ -160,7 +162,7 @@ class Configuration:
 
     @connection_pool_maxsize.setter
     def connection_pool_maxsize(self, value: int) -> None:
-        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 10000:
+        if not is_whole_number(value, 1, 10000):
             raise ValueError("connection_pool_maxsize: expected a whole number from 1 to 10000, got %r" % (value,))
         self._connection_pool_maxsize = value
 
@@ -198,7 +200,7 @@ class Configuration:
 
 def check_seconds(name: str, value: Any) -> float:
     """``value`` as seconds: a finite number above 0 and at most :data:`MAX_SECONDS`, else ``ValueError``."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value <= MAX_SECONDS:
+    if is_seconds(value, most=MAX_SECONDS):
         return float(value)
     raise ValueError("%s: expected seconds above 0 and at most %g, got %r" % (name, MAX_SECONDS, value))
 

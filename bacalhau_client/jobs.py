@@ -15,12 +15,12 @@ is reported here, with the argument's name, rather than by the node.
 """
 
 import base64
-import math
 import os
 import posixpath
 from collections import abc
 from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple, Type, Union
 
+from bacalhau_client._numbers import is_seconds
 from bacalhau_client.models import (
     ModelDeal, ModelJob, ModelJobCreatePayload, ModelJobShardingConfig, ModelJobSpecDocker, ModelJobSpecLanguage, ModelJobSpecWasm,
     ModelResourceUsageConfig, ModelSpec, ModelStorageSpec,
@@ -456,7 +456,7 @@ def _flag(name: str, value: Any) -> bool:
 
 
 def _timeout(value: Any) -> Union[int, float]:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
+    if not is_seconds(value):
         raise ValueError("timeout: expected a positive number of seconds, got %r" % (value,))
     return value
 

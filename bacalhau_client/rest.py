@@ -34,6 +34,7 @@ from bacalhau_client._fork import reset_after_fork
 from bacalhau_client._http import (
     POOL_CLASSES, PREFIX_BYTES, DeadlinePassed, restore_call_bounds, set_call_bounds, too_large_in,
 )
+from bacalhau_client._numbers import is_seconds
 from bacalhau_client.configuration import Configuration, check_timeout, logging_from_env
 from bacalhau_client.exceptions import (  # noqa: F401  (re-exported: the seed imports ApiException from here)
     ApiConnectionError, ApiDecodeError, ApiException, ApiSSLError, ApiTimeoutError,
@@ -323,16 +324,12 @@ def _timeout(value: Any) -> urllib3.Timeout:
     return urllib3.Timeout(total=float(value))
 
 
-def _is_seconds(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
-
-
 def _longest(timeout: urllib3.Timeout) -> Optional[float]:
     """The longest one attempt may take with ``timeout`` (its total, else connect + read); ``None``: unbounded."""
-    if _is_seconds(timeout.total):
+    if is_seconds(timeout.total):
         return timeout.total
     parts = (timeout.connect_timeout, timeout.read_timeout)
-    return sum(parts) if all(_is_seconds(part) for part in parts) else None
+    return sum(parts) if all(is_seconds(part) for part in parts) else None
 
 
 def _os_error(error: OSError, method: str, url: str) -> ApiException:

@@ -35,6 +35,7 @@ from urllib3.util.retry import Retry
 from urllib3.util.timeout import Timeout
 
 from bacalhau_client._http import too_large_in
+from bacalhau_client._numbers import is_seconds, is_whole_number
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 DEFAULT_RETRIES = 3
@@ -69,13 +70,13 @@ class RetrySettings:
                  backoff_max: float = BACKOFF_CAP, retry_after_max: float = RETRY_AFTER_CAP,
                  statuses: FrozenSet[int] = RETRY_STATUSES, max_redirects: int = MAX_REDIRECTS,
                  jitter: bool = True, sleep: Callable[[float], Any] = time.sleep, base: Optional[Retry] = None):
-        if isinstance(total, bool) or not isinstance(total, int) or total < 0:
+        if not is_whole_number(total, 0):
             raise ValueError("retries: expected a whole number >= 0, got %r" % (total,))
         for name, value in (("backoff_factor", backoff_factor), ("backoff_max", backoff_max),
                             ("retry_after_max", retry_after_max)):
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 86400:
+            if not is_seconds(value, zero=True, most=86400):
                 raise ValueError("retries: %s must be seconds from 0 to 86400, got %r" % (name, value))
-        if isinstance(max_redirects, bool) or not isinstance(max_redirects, int) or not 0 <= max_redirects <= 30:
+        if not is_whole_number(max_redirects, 0, 30):
             raise ValueError("retries: max_redirects must be a whole number from 0 to 30, got %r" % (max_redirects,))
         if not callable(sleep):
             raise ValueError("retries: sleep must be a function of seconds, got %r" % (sleep,))

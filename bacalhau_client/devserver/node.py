@@ -5,6 +5,7 @@ import copy
 import threading
 from typing import Any, Dict, List, Optional
 
+from bacalhau_client._numbers import is_seconds, is_whole_number
 from bacalhau_client.devserver import httpwire
 from bacalhau_client.devserver.executor import Executor, noop_executor
 from bacalhau_client.devserver.http_handler import NodeHTTPServer
@@ -225,13 +226,12 @@ class LocalRequesterNode:
 
 
 def _check_seconds(name: str, value: Any, allow_zero: bool = False) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not (
-            value >= 0 if allow_zero else value > 0) or value != value or value == float("inf"):
+    if not is_seconds(value, zero=allow_zero):
         raise ValueError("%s: must be a number of seconds %s 0, got %r" % (name, ">=" if allow_zero else ">",
                                                                          value))
 
 
 def _check_number(name: str, value: Any, low: int, high: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+    if not is_whole_number(value, low, high):
         raise ValueError("%s: must be an integer from %d to %d, got %r" % (name, low, high, value))
 

@@ -33,6 +33,7 @@ from urllib.parse import urlsplit
 import urllib3
 from urllib3.exceptions import HTTPError, MaxRetryError, ProtocolError, ReadTimeoutError
 
+from bacalhau_client._numbers import is_seconds
 from bacalhau_client.configuration import Configuration
 from bacalhau_client.exceptions import ApiConnectionError, ApiDecodeError, ApiTimeoutError
 from bacalhau_client.ipfs.car import (  # noqa: F401 (CAR_ACCEPT is public here too)
@@ -101,7 +102,7 @@ def fetch(cid: str, dest: Union[str, "os.PathLike[str]"], *, gateway: Optional[s
     if os.path.lexists(dest):
         raise ValueError("dest: %s already exists: fetch never overwrites; remove it or choose a new path" % dest)
     seconds = DEFAULT_TIMEOUT if timeout is None else timeout
-    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds <= 0:
+    if not is_seconds(seconds):
         raise ValueError("timeout: expected seconds > 0, got %r" % (timeout,))
     if progress is not None and not callable(progress):
         raise ValueError("progress: expected a callable progress(received, total), got %r" % (progress,))
