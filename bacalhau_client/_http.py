@@ -172,16 +172,19 @@ class BoundedHTTPResponse(http.client.HTTPResponse):
         raise http.client.HTTPException("got more than %d headers" % _MAX_HEADERS)
 
     def read(self, amt=None):
-        if self.fp is None or self._limit is None:
+        limit = self._limit
+        if self.fp is None or limit is None:
             return super().read(amt)
+        # A declared length (http.client makes it 0 for HEAD, None for chunked) past the limit ends the call
+        # at once, with what arrived along with the headers: no waiting for more.
+        if self.length is not None and self._taken + self.length > limit:
+            self._too_large(limit, self.fp.read(min(_unread(self.fp), PREFIX_BYTES, self.length)))
         if amt is None:
-            return self._read_bounded(self._limit)
-        return self._read_piece(amt, self._limit)
+            return self._read_bounded(limit)
+        return self._read_piece(amt, limit)
 
     def _read_piece(self, amt: int, limit: int) -> bytes:
         """Part of the body, under the same limit (urllib3 reads a body of over 2 GiB in parts on Python 3.9)."""
-        if self.length is not None and self._method != "HEAD" and self._taken + self.length > limit:
-            self._too_large(limit, self.fp.read(min(_unread(self.fp), PREFIX_BYTES, self.length)))
         data = super().read(min(amt, limit + 1 - self._taken, _PIECE_BYTES))
         self._taken += len(data)
         if self._taken > limit:
@@ -190,10 +193,7 @@ class BoundedHTTPResponse(http.client.HTTPResponse):
 
     def _read_bounded(self, limit: int) -> bytes:
         """The whole body, or :class:`ResponseTooLarge` once it passes ``limit`` bytes."""
-        if self.length is not None and not self.chunked and self._method != "HEAD":
-            if self.length > limit:
-                buffered = _unread(self.fp)  # read with the headers: no waiting for more
-                self._too_large(limit, self.fp.read(min(buffered, PREFIX_BYTES, self.length)))
+        if self.length is not None:  # within the limit, as read() checked
             return super().read()  # raises IncompleteRead when the body ends early
         pieces, size = [], 0
         while size <= limit:  # in pieces: before 3.11, read(n) allocates n bytes at once

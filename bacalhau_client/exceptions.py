@@ -25,8 +25,6 @@ import json
 import re
 from typing import Any, Dict, Mapping, Optional, Tuple
 
-from bacalhau_client.models.job_state import JOB_NOT_FOUND_CODE
-
 # How every message of the node for an unknown job begins (see job_state.job_not_found_message).
 _JOB_NOT_FOUND_PREFIX = "Job not found"
 # A message read from a body is cut here, so that str(error) stays one readable line.
@@ -212,6 +210,8 @@ def exception_for_status(status: int, reason: Optional[str], headers: Mapping[st
                          body: Optional[str], method: Optional[str] = None,
                          path: Optional[str] = None) -> ApiException:
     """The exception that fits a non-2xx answer, built from it."""
+    from bacalhau_client.models.job_state import JOB_NOT_FOUND_CODE
+
     code, message, details = describe_body(body)
     if code == JOB_NOT_FOUND_CODE or (message or "").startswith(_JOB_NOT_FOUND_PREFIX):
         cls = NotFoundError
@@ -225,6 +225,16 @@ def exception_for_status(status: int, reason: Optional[str], headers: Mapping[st
         cls = ApiException
     return cls(status, reason, headers=headers, body=body, method=method, path=path,
                message=message, code=code, details=details)
+
+
+def __getattr__(name: str) -> Any:
+    # JOB_NOT_FOUND_CODE is public here too; its home, models.job_state, loads the models, so it is
+    # read when first asked for rather than when the error classes are imported.
+    if name == "JOB_NOT_FOUND_CODE":
+        from bacalhau_client.models.job_state import JOB_NOT_FOUND_CODE
+
+        return JOB_NOT_FOUND_CODE
+    raise AttributeError("module %r has no attribute %r" % (__name__, name))
 
 
 def _text(data: Any) -> Optional[str]:

@@ -169,8 +169,6 @@ class RESTClientObject:
         except OSError as error:  # raised by the socket layer outside urllib3's wrapping
             raise _os_error(error, method, url) from None
         except (HTTPException, ValueError, OverflowError, MemoryError, RecursionError) as error:
-            if isinstance(error, ApiException):
-                raise
             raise ApiConnectionError(message="talking to %s failed: %s: %s" % (
                 _host(url), type(error).__name__, _describe(error)), method=method, path=_path(url)) from None
         if log.isEnabledFor(logging.DEBUG):

@@ -51,6 +51,17 @@ def test_list_of_unknown_id_raises_not_found_from_the_400_envelope():
                           "(error-job-not-found)")
 
 
+def test_the_job_not_found_code_is_still_named_by_the_exceptions_module():
+    from bacalhau_client import exceptions
+    from bacalhau_client.exceptions import JOB_NOT_FOUND_CODE
+    from bacalhau_client.models import job_state
+
+    assert JOB_NOT_FOUND_CODE == exceptions.JOB_NOT_FOUND_CODE == job_state.JOB_NOT_FOUND_CODE == "error-job-not-found"
+    with pytest.raises(AttributeError) as raised:
+        exceptions.NO_SUCH_NAME  # noqa: B018
+    assert str(raised.value) == "module 'bacalhau_client.exceptions' has no attribute 'NO_SUCH_NAME'"
+
+
 @pytest.mark.parametrize("path", ["/states", "/events", "/local_events", "/results"])
 def test_unknown_job_raises_not_found_from_the_bare_500_line(path):
     error = exception_for_status(500, "Internal Server Error", TEXT, "Job not found. ID: 9304c616\n", "POST", path)

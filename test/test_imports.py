@@ -156,6 +156,12 @@ def test_importing_the_package_loads_only_the_package_and_its_version():
     assert loaded == "['bacalhau_client', 'bacalhau_client._version']"
 
 
+def test_the_transport_and_its_errors_load_no_models():
+    loaded = fresh_interpreter("import sys, bacalhau_client.rest\n"
+                               "print(sorted(name for name in sys.modules if name.startswith('bacalhau_client')))")
+    assert "models" not in loaded and "bacalhau_client.exceptions" in loaded
+
+
 def test_every_public_name_resolves_and_dir_lists_it():
     import bacalhau_client
 

@@ -1,7 +1,7 @@
 """One API class per tag of the node's API; :mod:`.endpoints` is the table of their endpoints.
 
-The classes load on first use, so that reading :mod:`bacalhau_client.api.endpoints`
-(as the transport layer does) does not import the classes and their models.
+The classes load on first use: naming one loads its module alone, and reading
+:mod:`bacalhau_client.api.endpoints` imports none of them nor their models.
 """
 
 from typing import TYPE_CHECKING, List
