@@ -178,7 +178,8 @@ class RESTClientObject:
     def _send(self, method, url, body, headers, timeout, retries, budget, preload):
         """One call's answer, after the redirects that may be followed (GET, 307/308, same origin)."""
         target = url
-        for _ in range(self.retry_settings.max_redirects + 1):
+        limit = retries.settings.max_redirects  # the call's own settings when it passed _retries
+        for _ in range(limit + 1):
             resp = self.pool_manager.urlopen(
                 method, target, body=body, headers=headers, timeout=timeout, retries=retries,
                 redirect=False, preload_content=preload, decode_content=False, pool_timeout=budget)
@@ -187,7 +188,7 @@ class RESTClientObject:
             target = _redirect_target(resp, method, url, target)
             resp.release_conn()
         raise ApiException(resp.status, resp.reason, headers=resp.headers, method=method, path=_path(url),
-                           message="more than %d redirects" % self.retry_settings.max_redirects)
+                           message="more than %d redirects" % limit)
 
     def _retries_for(self, override: Any, idempotent: bool, deadline: Optional[float]) -> urllib3.Retry:
         """The retry policy of one call, bound to its deadline."""

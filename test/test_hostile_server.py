@@ -329,6 +329,15 @@ def test_redirect_loop_ends_after_three_hops():
     assert len(server.requests) == 4
 
 
+@pytest.mark.parametrize("max_redirects", [0, 1])
+def test_a_call_s_own_retry_settings_set_its_redirect_limit(max_redirects):
+    with FaultyServer(reply(307, headers={"Location": "/livez"})) as server, client_for(server.url) as client:
+        error = fails_within(TIMEOUT + SLACK, ApiException,
+                             lambda: HealthApi(client).livez(_retries=RetrySettings(max_redirects=max_redirects)))
+    assert str(error) == "HTTP 307 Temporary Redirect from GET /livez: more than %d redirects" % max_redirects
+    assert len(server.requests) == max_redirects + 1
+
+
 # --- urllib3 Retry objects ------------------------------------------------------------------------------
 
 
