@@ -183,6 +183,8 @@ def test_progress_follows_the_jobs_events_on_a_terminal(capsys, node, monkeypatc
 
 @pytest.mark.parametrize("argv, message", [
     (["docker", "run", "-v", "foo", "ubuntu"], "error: invalid input volume: foo (expected CID:PATH)\n"),
+    (["docker", "run", "-v", "a\x1b[2J\n\u202eb", "ubuntu"],
+     "error: invalid input volume: a\\x1b[2J \\u202eb (expected CID:PATH)\n"),
     (["docker", "run", "-o", "a:", "ubuntu"], "error: invalid output volume: a: (expected NAME:PATH)\n"),
     (["docker", "run", "-u", "ftp://h/f", "ubuntu"],
      "error: URLs must begin with 'http' or 'https'. The submitted one began with ftp\n"),
