@@ -9,7 +9,7 @@ from typing import Any, Dict, List, Optional
 
 from bacalhau_client import __version__
 from bacalhau_client.cli.common import (
-    EXIT_JOB_FAILED, EXIT_OK, Command, client_for, job_wire, output_format, print_document,
+    EXIT_JOB_FAILED, EXIT_OK, Command, client_for, go_json, job_wire, output_format, print_document,
 )
 from bacalhau_client.cli.flags import BOOL, FLOAT, INT, STRING, VALUES, Flag, UsageError, Values
 from bacalhau_client.cli.output import go_yaml, is_terminal, json_text, safe, safe_json, table, write
@@ -50,7 +50,7 @@ def run_list(values: Values) -> int:
                                        return_all=values.all, sort_by=values.sort_by, sort_reverse=values.reverse)
         jobs = client.jobs.list(request).jobs or []
     if output == "json":
-        write(safe_json("[%s]" % ",".join(_go_job_json(job) for job in jobs)) + "\n")
+        write(safe_json("[%s]" % ",".join(go_json(job.to_wire()) for job in jobs)) + "\n")
         return 0
     if output == "yaml":
         write(go_yaml([job_wire(job) for job in jobs]))
@@ -59,16 +59,6 @@ def run_list(values: Values) -> int:
     write(table(["CREATED", "ID", "JOB", "STATE", "VERIFIED", "PUBLISHED"], rows, hide_header=values.hide_header,
                 colours=not values.no_style and is_terminal(sys.stdout)))
     return 0
-
-
-def _go_job_json(job: ModelJob) -> str:
-    """The job as Go's ``json.Marshal`` writes it (as it came, if it holds a value this client does not know)."""
-    from bacalhau_client.canonical import encode_model
-
-    try:
-        return encode_model("ModelJob", job.to_wire())
-    except ValueError:
-        return json.dumps(job.to_wire(), ensure_ascii=False, separators=(",", ":"))
 
 
 def _shard_cells(shard: Dict[str, Any]) -> List[str]:
