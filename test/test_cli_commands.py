@@ -161,24 +161,6 @@ def test_progress_is_not_printed_when_stderr_is_not_a_terminal(capsys, node):
     assert run(capsys, "docker", "run", "ubuntu", "date")[2] == ""
 
 
-class TerminalStream(io.StringIO):
-    def isatty(self):
-        return True
-
-
-def test_progress_follows_the_jobs_events_on_a_terminal(capsys, node, monkeypatch):
-    stderr = TerminalStream()
-    monkeypatch.setattr("sys.stderr", stderr)
-    code, out, _ = run(capsys, "docker", "run", "ubuntu", "echo", "hello")
-    assert code == 0 and out.endswith("bacalhau-client describe %s\n" % node.jobs()[0].id)
-    assert stderr.getvalue() == (
-        "\t       Creating job for submission ... done \u2705\n"
-        "\t       Finding node(s) for the job ... done \u2705\n"
-        "\t             Node accepted the job ... done \u2705\n"
-        "\t   Job finished, verifying results ... done \u2705\n"
-        "\t      Results accepted, publishing ... done \u2705\n")
-
-
 # --- bad input: one line on stderr, exit 2 ----------------------------------------------------
 
 @pytest.mark.parametrize("argv, message", [
@@ -648,6 +630,19 @@ def test_progress_lines_go_to_a_terminal_stderr(capsys, node, monkeypatch):
     assert lines[0] == "\t       Creating job for submission ... done \u2705"
     assert lines[-1] == "\t      Results accepted, publishing ... done \u2705"
     assert all(line.endswith(" ... done \u2705") for line in lines)
+
+
+def test_progress_follows_the_jobs_events_on_a_terminal(capsys, node, monkeypatch):
+    stderr = TerminalStream()
+    monkeypatch.setattr("sys.stderr", stderr)
+    code, out, _ = run(capsys, "docker", "run", "ubuntu", "echo", "hello")
+    assert code == 0 and out.endswith("bacalhau-client describe %s\n" % node.jobs()[0].id)
+    assert stderr.getvalue() == (
+        "\t       Creating job for submission ... done \u2705\n"
+        "\t       Finding node(s) for the job ... done \u2705\n"
+        "\t             Node accepted the job ... done \u2705\n"
+        "\t   Job finished, verifying results ... done \u2705\n"
+        "\t      Results accepted, publishing ... done \u2705\n")
 
 
 def test_id_only_shows_no_progress_even_on_a_terminal(capsys, node, monkeypatch):
