@@ -360,6 +360,14 @@ def test_wait_exits_1_when_the_job_failed(capsys, failing_node):
     assert code == 1 and "exit code 3" in err
 
 
+def test_wait_json_shows_a_failed_jobs_final_state(capsys, failing_node):
+    run(capsys, "docker", "run", "--wait=false", "ubuntu", "false")
+    job_id = failing_node.jobs()[0].id
+    code, out, err = run(capsys, "wait", job_id, "--output", "json")
+    shard = next(iter(json.loads(out)[job_id]["Nodes"].values()))["Shards"]["0"]
+    assert (code, shard["State"], err.count("\n")) == (1, "Error", 1)
+
+
 def test_wait_many_jobs(capsys, node):
     first, second = finished_job(capsys), finished_job(capsys)
     code, out, _ = run(capsys, "wait", first, second, "--output", "json")

@@ -187,15 +187,13 @@ def run_wait(values: Values) -> int:
         else:
             outcomes = client.wait_all(values.args, timeout=values.timeout)
     failures = [outcome for outcome in outcomes.values() if isinstance(outcome, JobFailed)]
+    states = {job_id: outcome.state if isinstance(outcome, JobFailed) else outcome
+              for job_id, outcome in outcomes.items()}
     if output != "text":
-        print_document({job_id: (outcome.state if isinstance(outcome, JobFailed) else outcome).to_wire()
-                         if outcome is not None else None for job_id, outcome in outcomes.items()}, output)
+        print_document({job_id: state.to_wire() for job_id, state in states.items()}, output)
     else:
-        rows = []
-        for job_id, outcome in outcomes.items():
-            state = outcome.state if isinstance(outcome, JobFailed) else outcome
-            for node_id, index, shard in iter_shards(state):
-                rows.append([short_id(job_id), node_id, str(index)] + _shard_cells(shard))
+        rows = [[short_id(job_id), node_id, str(index)] + _shard_cells(shard)
+                for job_id, state in states.items() for node_id, index, shard in iter_shards(state)]
         write(table(["JOB", "NODE", "SHARD", "STATE", "STATUS", "EXIT"], rows))
     for failure in failures:
         report_failure(failure.job_id, failure.state)
