@@ -192,6 +192,7 @@ def test_progress_is_not_printed_when_stderr_is_not_a_terminal(capsys, node):
      "error: --deterministic=false: not supported (languages only support the wasm backend with forced "
      "determinism)\n"),
     (["create", "missing.yaml"], "error: missing.yaml: no such file\n"),
+    (["submit", "--file", "missing.yaml"], "error: --file missing.yaml: no such file\n"),
     (["list", "--sort-by", "name"], 'error: invalid argument "name" for "--sort-by" flag: must be one of "id", or '
                                     '"created_at"\n'),
     (["version", "--output", "xml"], "error: --output: must be one of text, json, yaml, got 'xml'\n"),

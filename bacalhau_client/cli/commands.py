@@ -277,9 +277,9 @@ def run_submit(values: Values) -> int:
     if values.file and values.args:
         raise UsageError("submit: give either IMAGE COMMAND... or --file, not both")
     if values.file:
-        job: Any = from_file(values.file) if os.path.exists(values.file) else None
-        if job is None:
+        if not os.path.exists(values.file):  # from_file would read a missing path as the job's text
             raise UsageError("--file %s: no such file" % values.file)
+        job: Any = from_file(values.file)
     elif values.args:
         for pair in values.env:
             if "=" not in pair:
