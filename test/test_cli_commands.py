@@ -557,6 +557,7 @@ def wasm_module(imports=(), exports=(("_start", 0),), function_type=((), ())):
     (wasm_module(imports=[("wasi_snapshot_preview1", "fd_write")]), None),
     (wasm_module(imports=[("env", "host_call")]), "no export found for 'env::host_call' required by module"),
     (wasm_module(exports=[("main", 0)]), "function '_start' required but no WASM export with that name was found"),
+    (wasm_module(exports=[("_start", 5)]), "function '_start' required but no WASM export with that name was found"),
     (wasm_module(function_type=((1,), ())), "function '_start' should take 0 parameters"),
     (wasm_module(function_type=((), (1,))), "function '_start' should return 0 results"),
     (b"not wasm", "not a WebAssembly module (no \\0asm header)"),
