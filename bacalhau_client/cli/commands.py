@@ -397,7 +397,7 @@ def run_demo(values: Values) -> int:
                     say("  %s  %s" % (safe(event.event_time or "", keep_lines=False),
                                       safe(event.event_name or "", keep_lines=False)))
                 say("(followed over %s)" % stream.transport)
-            state = client.wait(job.id, timeout=60, poll_interval=0.05)
+            state = stream.final_state
             results, stored = client.results(job.id), client.get(job.id)
             downloaded = client.download(job.id, os.path.join(work_dir, "job-%s" % short_id(job.id)))
             tree = sorted(str(path.relative_to(downloaded)) for path in downloaded.rglob("*"))
