@@ -133,6 +133,13 @@ def test_wait_timeout_exits_1(capsys, monkeypatch):
     assert err.startswith("error: job ") and err.endswith("did not finish within 0 s (--wait-timeout-secs)\n")
 
 
+def test_submit_wait_timeout_names_its_own_flag(capsys):
+    with LocalRequesterNode(step_delay=5) as slow:
+        code, _, err = run(capsys, "submit", "--host", slow.url, "--wait", "--timeout", "0.01", "ubuntu", "date")
+    assert code == 1
+    assert err.startswith("error: job ") and err.endswith("did not finish within 0.01 s (--timeout)\n")
+
+
 def test_progress_lines_are_gos(tmp_path):
     stream = io.StringIO()
     progress = Progress(stream)

@@ -297,7 +297,7 @@ def run_submit(values: Values) -> int:
             else:
                 print(stored.id)
             return 0
-        state = wait_for_job(client, stored.id, values.timeout, None)
+        state = wait_for_job(client, stored.id, values.timeout, None, "--timeout")
         if output == "json":
             print_document(job_wire(client.get(stored.id), state), "json")
         else:

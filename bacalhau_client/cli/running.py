@@ -278,10 +278,11 @@ class Progress:
             self.open_line = False
 
 
-def wait_for_job(client: Client, job_id: str, timeout: float, progress: Optional[Progress]) -> ModelJobState:
+def wait_for_job(client: Client, job_id: str, timeout: float, progress: Optional[Progress],
+                 flag: str = "--wait-timeout-secs") -> ModelJobState:
     """The job's final state, failed or not, waited for as the SDK waits (``progress`` shows its events).
 
-    ``TimeoutError`` naming ``--wait-timeout-secs`` after ``timeout`` seconds.
+    ``TimeoutError`` naming ``flag`` (which gave ``timeout``) after ``timeout`` seconds.
     """
     from bacalhau_client.following import DEFAULT_POLL_INTERVAL, JobEventStream, wait_for_job as wait
 
@@ -299,7 +300,7 @@ def wait_for_job(client: Client, job_id: str, timeout: float, progress: Optional
     except TimeoutError:
         if progress is not None:
             progress.finish()
-        raise TimeoutError("job %s did not finish within %g s (--wait-timeout-secs)" % (job_id, timeout)) from None
+        raise TimeoutError("job %s did not finish within %g s (%s)" % (job_id, timeout, flag)) from None
 
 
 def execute(values: Values, payload: Payload) -> int:
