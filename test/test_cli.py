@@ -44,6 +44,8 @@ def test_demo_json_is_one_document(environment):
     assert finished.returncode == 0, finished.stderr
     document = json.loads(finished.stdout)
     assert document["events"][-1]["EventName"] == "ResultsPublished"
+    shards = [shard for node in document["job"]["JobState"]["Nodes"].values() for shard in node["Shards"].values()]
+    assert [shard["State"] for shard in shards] == ["Completed"]
 
 
 def test_demo_piped_into_a_reader_that_stops_early_exits_quietly(environment):

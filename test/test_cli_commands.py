@@ -133,6 +133,13 @@ def test_wait_timeout_exits_1(capsys, monkeypatch):
     assert err.startswith("error: job ") and err.endswith("did not finish within 0 s (--wait-timeout-secs)\n")
 
 
+def test_submit_wait_timeout_names_its_own_flag(capsys):
+    with LocalRequesterNode(step_delay=5) as slow:
+        code, _, err = run(capsys, "submit", "--host", slow.url, "--wait", "--timeout", "0.01", "ubuntu", "date")
+    assert code == 1
+    assert err.startswith("error: job ") and err.endswith("did not finish within 0.01 s (--timeout)\n")
+
+
 def test_progress_lines_are_gos(tmp_path):
     stream = io.StringIO()
     progress = Progress(stream)
@@ -165,6 +172,8 @@ def test_progress_is_not_printed_when_stderr_is_not_a_terminal(capsys, node):
 
 @pytest.mark.parametrize("argv, message", [
     (["docker", "run", "-v", "foo", "ubuntu"], "error: invalid input volume: foo (expected CID:PATH)\n"),
+    (["docker", "run", "-v", "a\x1b[2J\n\u202eb", "ubuntu"],
+     "error: invalid input volume: a\\x1b[2J \\u202eb (expected CID:PATH)\n"),
     (["docker", "run", "-o", "a:", "ubuntu"], "error: invalid output volume: a: (expected NAME:PATH)\n"),
     (["docker", "run", "-u", "ftp://h/f", "ubuntu"],
      "error: URLs must begin with 'http' or 'https'. The submitted one began with ftp\n"),
@@ -190,6 +199,7 @@ def test_progress_is_not_printed_when_stderr_is_not_a_terminal(capsys, node):
      "error: --deterministic=false: not supported (languages only support the wasm backend with forced "
      "determinism)\n"),
     (["create", "missing.yaml"], "error: missing.yaml: no such file\n"),
+    (["submit", "--file", "missing.yaml"], "error: --file missing.yaml: no such file\n"),
     (["list", "--sort-by", "name"], 'error: invalid argument "name" for "--sort-by" flag: must be one of "id", or '
                                     '"created_at"\n'),
     (["version", "--output", "xml"], "error: --output: must be one of text, json, yaml, got 'xml'\n"),
@@ -356,6 +366,14 @@ def test_wait_exits_1_when_the_job_failed(capsys, failing_node):
     job_id = failing_node.jobs()[0].id
     code, _, err = run(capsys, "wait", job_id)
     assert code == 1 and "exit code 3" in err
+
+
+def test_wait_json_shows_a_failed_jobs_final_state(capsys, failing_node):
+    run(capsys, "docker", "run", "--wait=false", "ubuntu", "false")
+    job_id = failing_node.jobs()[0].id
+    code, out, err = run(capsys, "wait", job_id, "--output", "json")
+    shard = next(iter(json.loads(out)[job_id]["Nodes"].values()))["Shards"]["0"]
+    assert (code, shard["State"], err.count("\n")) == (1, "Error", 1)
 
 
 def test_wait_many_jobs(capsys, node):
@@ -546,6 +564,7 @@ def wasm_module(imports=(), exports=(("_start", 0),), function_type=((), ())):
     (wasm_module(imports=[("wasi_snapshot_preview1", "fd_write")]), None),
     (wasm_module(imports=[("env", "host_call")]), "no export found for 'env::host_call' required by module"),
     (wasm_module(exports=[("main", 0)]), "function '_start' required but no WASM export with that name was found"),
+    (wasm_module(exports=[("_start", 5)]), "function '_start' required but no WASM export with that name was found"),
     (wasm_module(function_type=((1,), ())), "function '_start' should take 0 parameters"),
     (wasm_module(function_type=((), (1,))), "function '_start' should return 0 results"),
     (b"not wasm", "not a WebAssembly module (no \\0asm header)"),
@@ -628,6 +647,19 @@ def test_progress_lines_go_to_a_terminal_stderr(capsys, node, monkeypatch):
     assert lines[0] == "\t       Creating job for submission ... done \u2705"
     assert lines[-1] == "\t      Results accepted, publishing ... done \u2705"
     assert all(line.endswith(" ... done \u2705") for line in lines)
+
+
+def test_progress_follows_the_jobs_events_on_a_terminal(capsys, node, monkeypatch):
+    stderr = TerminalStream()
+    monkeypatch.setattr("sys.stderr", stderr)
+    code, out, _ = run(capsys, "docker", "run", "ubuntu", "echo", "hello")
+    assert code == 0 and out.endswith("bacalhau-client describe %s\n" % node.jobs()[0].id)
+    assert stderr.getvalue() == (
+        "\t       Creating job for submission ... done \u2705\n"
+        "\t       Finding node(s) for the job ... done \u2705\n"
+        "\t             Node accepted the job ... done \u2705\n"
+        "\t   Job finished, verifying results ... done \u2705\n"
+        "\t      Results accepted, publishing ... done \u2705\n")
 
 
 def test_id_only_shows_no_progress_even_on_a_terminal(capsys, node, monkeypatch):

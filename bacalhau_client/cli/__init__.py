@@ -19,9 +19,8 @@ from bacalhau_client.cli.common import (
     EXIT_API_ERROR, EXIT_INTERRUPTED, EXIT_JOB_FAILED, EXIT_OK, EXIT_USAGE, GLOBAL_FLAGS, PROG,
 )
 from bacalhau_client.cli.flags import UsageError, help_text, parse
-from bacalhau_client.cli.output import safe
 from bacalhau_client.models.job_state import JobFailed
-from bacalhau_client.exceptions import ApiException
+from bacalhau_client.exceptions import ApiException, printable
 
 __all__ = ["EXIT_API_ERROR", "EXIT_JOB_FAILED", "EXIT_OK", "EXIT_USAGE", "PROG", "UsageError", "main"]
 
@@ -136,7 +135,7 @@ def _group_help(group: str) -> str:
 
 def fail(code: int, message: str) -> int:
     """Print ``message`` as one line on stderr (node text escaped) and return ``code``."""
-    print("error: %s" % safe(message, keep_lines=False).replace("\\x0a", " "), file=sys.stderr)
+    print("error: %s" % printable(message, limit=None), file=sys.stderr)
     return code
 
 

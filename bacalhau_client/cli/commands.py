@@ -9,7 +9,7 @@ from typing import Any, Dict, List, Optional
 
 from bacalhau_client import __version__
 from bacalhau_client.cli.common import (
-    EXIT_JOB_FAILED, EXIT_OK, Command, client_for, job_wire, output_format, print_document,
+    EXIT_JOB_FAILED, EXIT_OK, Command, client_for, go_json, job_wire, output_format, print_document,
 )
 from bacalhau_client.cli.flags import BOOL, FLOAT, INT, STRING, VALUES, Flag, UsageError, Values
 from bacalhau_client.cli.output import go_yaml, is_terminal, json_text, safe, safe_json, table, write
@@ -50,7 +50,7 @@ def run_list(values: Values) -> int:
                                        return_all=values.all, sort_by=values.sort_by, sort_reverse=values.reverse)
         jobs = client.jobs.list(request).jobs or []
     if output == "json":
-        write(safe_json("[%s]" % ",".join(_go_job_json(job) for job in jobs)) + "\n")
+        write(safe_json("[%s]" % ",".join(go_json(job.to_wire()) for job in jobs)) + "\n")
         return 0
     if output == "yaml":
         write(go_yaml([job_wire(job) for job in jobs]))
@@ -59,16 +59,6 @@ def run_list(values: Values) -> int:
     write(table(["CREATED", "ID", "JOB", "STATE", "VERIFIED", "PUBLISHED"], rows, hide_header=values.hide_header,
                 colours=not values.no_style and is_terminal(sys.stdout)))
     return 0
-
-
-def _go_job_json(job: ModelJob) -> str:
-    """The job as Go's ``json.Marshal`` writes it (as it came, if it holds a value this client does not know)."""
-    from bacalhau_client.canonical import encode_model
-
-    try:
-        return encode_model("ModelJob", job.to_wire())
-    except ValueError:
-        return json.dumps(job.to_wire(), ensure_ascii=False, separators=(",", ":"))
 
 
 def _shard_cells(shard: Dict[str, Any]) -> List[str]:
@@ -197,15 +187,13 @@ def run_wait(values: Values) -> int:
         else:
             outcomes = client.wait_all(values.args, timeout=values.timeout)
     failures = [outcome for outcome in outcomes.values() if isinstance(outcome, JobFailed)]
+    states = {job_id: outcome.state if isinstance(outcome, JobFailed) else outcome
+              for job_id, outcome in outcomes.items()}
     if output != "text":
-        print_document({job_id: (outcome.state if isinstance(outcome, JobFailed) else outcome).to_wire()
-                         if outcome is not None else None for job_id, outcome in outcomes.items()}, output)
+        print_document({job_id: state.to_wire() for job_id, state in states.items()}, output)
     else:
-        rows = []
-        for job_id, outcome in outcomes.items():
-            state = outcome.state if isinstance(outcome, JobFailed) else outcome
-            for node_id, index, shard in iter_shards(state):
-                rows.append([short_id(job_id), node_id, str(index)] + _shard_cells(shard))
+        rows = [[short_id(job_id), node_id, str(index)] + _shard_cells(shard)
+                for job_id, state in states.items() for node_id, index, shard in iter_shards(state)]
         write(table(["JOB", "NODE", "SHARD", "STATE", "STATUS", "EXIT"], rows))
     for failure in failures:
         report_failure(failure.job_id, failure.state)
@@ -289,9 +277,9 @@ def run_submit(values: Values) -> int:
     if values.file and values.args:
         raise UsageError("submit: give either IMAGE COMMAND... or --file, not both")
     if values.file:
-        job: Any = from_file(values.file) if os.path.exists(values.file) else None
-        if job is None:
+        if not os.path.exists(values.file):  # from_file would read a missing path as the job's text
             raise UsageError("--file %s: no such file" % values.file)
+        job: Any = from_file(values.file)
     elif values.args:
         for pair in values.env:
             if "=" not in pair:
@@ -309,7 +297,7 @@ def run_submit(values: Values) -> int:
             else:
                 print(stored.id)
             return 0
-        state = wait_for_job(client, stored.id, values.timeout, None)
+        state = wait_for_job(client, stored.id, values.timeout, None, "--timeout")
         if output == "json":
             print_document(job_wire(client.get(stored.id), state), "json")
         else:
@@ -409,7 +397,7 @@ def run_demo(values: Values) -> int:
                     say("  %s  %s" % (safe(event.event_time or "", keep_lines=False),
                                       safe(event.event_name or "", keep_lines=False)))
                 say("(followed over %s)" % stream.transport)
-            state = client.wait(job.id, timeout=60, poll_interval=0.05)
+            state = stream.final_state
             results, stored = client.results(job.id), client.get(job.id)
             downloaded = client.download(job.id, os.path.join(work_dir, "job-%s" % short_id(job.id)))
             tree = sorted(str(path.relative_to(downloaded)) for path in downloaded.rglob("*"))

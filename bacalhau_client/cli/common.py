@@ -75,8 +75,6 @@ def output_format(values: Values, allowed: Sequence[str] = ("text", "json", "yam
 def job_wire(job: ModelJob, state: Optional[ModelJobState] = None, events: Any = None,
               local_events: Any = None) -> Dict[str, Any]:
     """The job as the Go CLI prints it: Go's JSON of the Job struct, with its state (and events) filled in."""
-    from bacalhau_client.canonical import encode_model
-
     wire = job.to_wire()
     if state is not None:
         wire["JobState"] = state.to_wire()
@@ -84,10 +82,17 @@ def job_wire(job: ModelJob, state: Optional[ModelJobState] = None, events: Any =
         wire["JobEvents"] = [event.to_wire() for event in events]
     if local_events is not None:
         wire["LocalJobEvents"] = [event.to_wire() for event in local_events]
+    return json.loads(go_json(wire))
+
+
+def go_json(wire: Dict[str, Any]) -> str:
+    """A job's wire dict as Go's ``json.Marshal`` writes it; as it came if it holds a value this client does not know."""
+    from bacalhau_client.canonical import encode_model
+
     try:
-        return json.loads(encode_model("ModelJob", wire))
+        return encode_model("ModelJob", wire)
     except ValueError:
-        return wire  # a value this client does not know (a newer node's enum): shown as it came
+        return json.dumps(wire, ensure_ascii=False, separators=(",", ":"))  # e.g. a newer node's enum value
 
 
 def print_document(value: Any, output: str) -> None:

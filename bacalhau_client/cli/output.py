@@ -80,13 +80,8 @@ def _emit_entry(head: str, value: Any, indent: int, lines: List[str], nested_ind
 
 def _emit_item(item: Any, indent: int, lines: List[str]) -> None:
     pad = " " * indent
-    if isinstance(item, dict) and item:
+    if isinstance(item, (dict, list)) and item:
         inner: List[str] = []
-        _emit(item, indent + 2, inner)
-        lines.append(pad + "- " + inner[0][indent + 2:])
-        lines.extend(inner[1:])
-    elif isinstance(item, list) and item:
-        inner = []
         _emit(item, indent + 2, inner)
         lines.append(pad + "- " + inner[0][indent + 2:])
         lines.extend(inner[1:])
@@ -151,7 +146,7 @@ def _literal(text: str, indent: int) -> str:
     pad = " " * (indent + 2)
     lines = text.split("\n")
     if trailing:
-        lines = lines[:-1] if chomp == "" else lines[:len(lines) - 1]
+        lines = lines[:-1]
     return "|" + indicator + chomp + "".join("\n" + (pad + line if line else "") for line in lines)
 
 

@@ -8,7 +8,6 @@ summarises, reports failed shards and downloads as the run flags ask.
 import json
 import os
 import sys
-import time
 from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 from bacalhau_client.cli.common import (
@@ -19,7 +18,7 @@ from bacalhau_client.cli.output import go_yaml, is_terminal, safe, write
 from bacalhau_client.client import Client
 from bacalhau_client.models import ModelJob, ModelJobCreatePayload, ModelJobState
 from bacalhau_client.models.enums import JobEventType
-from bacalhau_client.models.job_state import failed_shards, is_finished, iter_shards, shard_run_output, short_id
+from bacalhau_client.models.job_state import JobFailed, failed_shards, iter_shards, shard_run_output, short_id
 
 Payload = Union[ModelJob, ModelJobCreatePayload]
 
@@ -253,8 +252,6 @@ PROGRESS = {
     JobEventType.ERROR: ("Unknown error while running job.", True),
 }
 PROGRESS_WIDTH = 34
-# Polls start fast (a local node finishes in milliseconds) and settle at the Go CLI's 500 ms.
-POLL_DELAYS = (0.05, 0.1, 0.2, 0.35, 0.5)
 
 
 class Progress:
@@ -281,26 +278,29 @@ class Progress:
             self.open_line = False
 
 
-def wait_for_job(client: Client, job_id: str, timeout: float, progress: Optional[Progress]) -> ModelJobState:
-    """Poll until every shard of the job finished; print progress; ``TimeoutError`` after ``timeout`` s."""
-    deadline = time.monotonic() + timeout
-    polls = 0
-    while True:
-        if progress is not None:
-            for event in client.events(job_id):
+def wait_for_job(client: Client, job_id: str, timeout: float, progress: Optional[Progress],
+                 flag: str = "--wait-timeout-secs") -> ModelJobState:
+    """The job's final state, failed or not, waited for as the SDK waits (``progress`` shows its events).
+
+    ``TimeoutError`` naming ``flag`` (which gave ``timeout``) after ``timeout`` seconds.
+    """
+    from bacalhau_client.following import DEFAULT_POLL_INTERVAL, JobEventStream, wait_for_job as wait
+
+    try:
+        if progress is None:
+            try:
+                return wait(client, job_id, timeout, DEFAULT_POLL_INTERVAL)
+            except JobFailed as failure:
+                return failure.state
+        with JobEventStream(client, job_id, timeout=timeout) as events:
+            for event in events:
                 progress.event(event.event_name)
-        state = client.states(job_id)
-        if is_finished(state):
-            if progress is not None:
-                progress.finish()
-            return state
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            if progress is not None:
-                progress.finish()
-            raise TimeoutError("job %s did not finish within %g s (--wait-timeout-secs)" % (job_id, timeout))
-        time.sleep(min(POLL_DELAYS[min(polls, len(POLL_DELAYS) - 1)], remaining))
-        polls += 1
+        progress.finish()
+        return events.final_state
+    except TimeoutError:
+        if progress is not None:
+            progress.finish()
+        raise TimeoutError("job %s did not finish within %g s (%s)" % (job_id, timeout, flag)) from None
 
 
 def execute(values: Values, payload: Payload) -> int:

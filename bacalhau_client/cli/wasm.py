@@ -87,10 +87,7 @@ def check_module(path: str, entry_point: str) -> None:
         if namespace != WASI_MODULE or name not in WASI_FUNCTIONS:
             raise UsageError("%s: no export found for '%s::%s' required by module" % (path, namespace, name))
     index = exports.get(entry_point)
-    if index is None:
-        raise UsageError("%s: function '%s' required but no WASM export with that name was found"
-                         % (path, entry_point))
-    if index >= len(functions) or functions[index] >= len(types):
+    if index is None or index >= len(functions) or functions[index] >= len(types):
         raise UsageError("%s: function '%s' required but no WASM export with that name was found"
                          % (path, entry_point))
     params, results = types[functions[index]]
