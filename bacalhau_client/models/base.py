@@ -359,9 +359,11 @@ def _check(owner: str, field: Field, value: Any) -> Any:
 
 def _check_item(where: str, item_type: str, value: Any) -> Any:
     """Validate one value of a scalar or model type: a field's own, or an item of its list or dict."""
-    if _CLASS_NAME.match(item_type):
-        return _check_model(where, item_type, value)
-    expected = _SCALARS.get(item_type, object)
+    expected = _SCALARS.get(item_type)
+    if expected is None:
+        if _CLASS_NAME.match(item_type):
+            return _check_model(where, item_type, value)
+        expected = object  # an item that is a list or dict itself is taken as it is
     if not isinstance(value, expected) or (isinstance(value, bool) and item_type in ("int", "float")):
         raise ValueError("%s: expected %s, got %s %r" % (where, item_type, type(value).__name__, value))
     return value
