@@ -1,4 +1,6 @@
-"""Hypothesis strategies for JSON shaped like the models, shared by the round-trip and fuzz suites.
+"""Hypothesis strategies for JSON shaped like the models, and a walk over the models read from it.
+
+Shared by the round-trip and fuzz suites.
 
 They are built from the models' own tables (``bacalhau_client.models.fields``),
 so a field is generated as soon as it is declared. Two modes:
@@ -14,7 +16,7 @@ from functools import lru_cache
 from hypothesis import strategies as st
 
 from bacalhau_client.models import fields
-from bacalhau_client.models.base import MODEL_REGISTRY
+from bacalhau_client.models.base import MODEL_REGISTRY, Model, _parse_type
 
 # Models nested deeper than this are generated as {} (well formed) or any JSON (noisy).
 MAX_DEPTH = 6
@@ -48,12 +50,12 @@ def is_model(type_name: str) -> bool:
 @lru_cache(maxsize=None)
 def values(type_name: str, noisy: bool = False, depth: int = 0) -> st.SearchStrategy:
     """JSON for a value of the swagger-style ``type_name`` (``list[ModelJob]``, ``dict(str, str)``, ``int``)."""
-    if type_name.startswith("list["):
-        proper = st.lists(values(type_name[5:-1], noisy, depth + 1), max_size=2)
-    elif type_name.startswith("dict("):
-        item = type_name[5:-1].split(",", 1)[1].strip()
+    kind, item = _parse_type(type_name)
+    if kind == "list":
+        proper = st.lists(values(item, noisy, depth + 1), max_size=2)
+    elif kind == "dict":
         proper = st.dictionaries(st.text(max_size=4), values(item, noisy, depth + 1), max_size=2)
-    elif is_model(type_name):
+    elif kind == "model":
         proper = objects(type_name, noisy, depth + 1) if depth < MAX_DEPTH else st.just({})
     else:
         proper = WELL_FORMED_SCALARS[type_name]
@@ -79,3 +81,21 @@ def bodies(type_name: str) -> st.SearchStrategy:
     if is_model(type_name):
         return objects(type_name, noisy=True) | JSON_VALUES
     return values(type_name, noisy=True)
+
+
+def every_model(value):
+    """Every model reachable from ``value``, each after the models inside it, reading every attribute on the way.
+
+    Children come first, so a check made on a model sees the nested models
+    already built, as a user who read them would.
+    """
+    if isinstance(value, Model):
+        for row in fields(value):
+            yield from every_model(getattr(value, row.attr))
+        yield value
+    elif isinstance(value, list):
+        for item in value:
+            yield from every_model(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from every_model(item)

@@ -14,17 +14,9 @@ from bacalhau_client.models.base import MODEL_REGISTRY
 from bacalhau_client._go import float_text as _go_float_text
 from bacalhau_client.canonical import canonical_json, encode_model
 
-CLIENT_ID = "ac13188e93c97a9c2e7cf8e86c7313156a73436036f30da1ececc2ce79f9ea51"
+from payloads import CLIENT_ID, payload
+
 EMPTY_SPEC_TAIL = '"Docker":{},"Language":{"JobContext":{}},"Wasm":{},"Resources":{"GPU":""},"Sharding":{}'
-
-
-def payload(spec=None, **job):
-    """A minimal valid payload; ``spec`` keys are added to a Noop spec, ``job`` keys to the job."""
-    full_spec = {"Engine": "Noop", "Verifier": "Noop", "Publisher": "Noop"}
-    full_spec.update(spec or {})
-    full_job = {"APIVersion": "V1beta1", "Spec": full_spec, "Deal": {"Concurrency": 1}}
-    full_job.update(job)
-    return {"ClientID": CLIENT_ID, "Job": full_job}
 
 
 def canonical_job(data):

@@ -13,10 +13,9 @@ import urllib3
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from bacalhau_client import ApiClient, ApiDecodeError, ApiException, Configuration
-from bacalhau_client.models import fields
-from bacalhau_client.models.base import MODEL_REGISTRY, Model
+from bacalhau_client.models.base import MODEL_REGISTRY
 from bacalhau_client.rest import RESTResponse
-from strategies import bodies
+from strategies import bodies, every_model
 
 MODEL_TYPES = sorted(name for name in MODEL_REGISTRY if name.startswith("Publicapi") and name.endswith("Response"))
 MODEL_TYPES.append("TypesHealthInfo")
@@ -41,20 +40,12 @@ def answer(body: bytes) -> RESTResponse:
 
 def touch_everything(value) -> None:
     """Read every field of every nested model, and print and compare each model."""
-    if isinstance(value, Model):
-        for field in fields(value):
-            touch_everything(getattr(value, field.attr))
-        value.to_dict()
-        value.to_str()
-        repr(value)
-        assert value == type(value).from_wire(value.to_wire())
-        assert not value != type(value).from_wire(value.to_wire())
-    elif isinstance(value, list):
-        for item in value:
-            touch_everything(item)
-    elif isinstance(value, dict):
-        for item in value.values():
-            touch_everything(item)
+    for model in every_model(value):
+        model.to_dict()
+        model.to_str()
+        repr(model)
+        assert model == type(model).from_wire(model.to_wire())
+        assert not model != type(model).from_wire(model.to_wire())
 
 
 def check_json_body(client: ApiClient, type_name: str, value) -> None:

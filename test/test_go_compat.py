@@ -18,15 +18,9 @@ from bacalhau_client.models import (
     Engine, JobStateType, ModelJob, ModelJobCreatePayload, Publisher, StorageSourceType, Timestamp, Verifier,
 )
 
-CLIENT_ID = "ac13188e93c97a9c2e7cf8e86c7313156a73436036f30da1ececc2ce79f9ea51"
+from payloads import payload
+
 LONG_S, KELVIN = "\u017f", "\u212a"
-
-
-def payload(**job):
-    full_job = {"APIVersion": "V1beta1", "Spec": {"Engine": "Noop", "Verifier": "Noop", "Publisher": "Noop"},
-                "Deal": {"Concurrency": 1}}
-    full_job.update(job)
-    return {"ClientID": CLIENT_ID, "Job": full_job}
 
 
 def canonical_created_at(text):
@@ -316,15 +310,11 @@ def test_reader_numbers():
 
 def deep_payload(where, as_list):
     deep = nest(100_000, as_list)
-    spec = {"Engine": "Noop", "Verifier": "Noop", "Publisher": "Noop"}
-    job = {"APIVersion": "V1beta1", "Spec": spec, "Deal": {"Concurrency": 1}}
     if where == "list item":
-        spec["Docker"] = {"Entrypoint": [deep]}
-    elif where == "map value":
-        spec["Wasm"] = {"EnvironmentVariables": {"K": deep}}
-    else:
-        job["Unknown"] = deep
-    return {"ClientID": CLIENT_ID, "Job": job}
+        return payload({"Docker": {"Entrypoint": [deep]}})
+    if where == "map value":
+        return payload({"Wasm": {"EnvironmentVariables": {"K": deep}}})
+    return payload(Unknown=deep)
 
 
 @pytest.mark.parametrize("as_list", [True, False])

@@ -31,6 +31,20 @@ def test_summary_names_the_furthest_live_state_or_the_outcome(shard_states, summ
     assert summarize_state(state(*shard_states)) == summary
 
 
+@pytest.mark.parametrize("shard_states, finished", [
+    ((), False),
+    (("Cancelled",), False),                        # every node gave it up: nothing finished
+    (("Running", "Completed"), False),
+    (("SomethingNew", "Completed"), False),
+    ((None, "Error"), False),
+    (("Completed",), True),
+    (("Error",), True),
+    (("Completed", "Error", "Cancelled"), True),
+])
+def test_finished_when_every_shard_not_cancelled_completed_or_failed(shard_states, finished):
+    assert is_finished(state(*shard_states)) is finished
+
+
 @pytest.mark.parametrize("shard_states, column", [
     ((), "jobStateUnknown"),
     (("Bidding", "Running"), "Running"),

@@ -12,8 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from bacalhau_client import ApiClient, ApiDecodeError, ApiException
-from bacalhau_client.models import Engine, ModelSpec, Publisher, Verifier, fields
-from bacalhau_client.models.base import Model
+from bacalhau_client.models import Engine, ModelSpec, Publisher, Verifier
 
 import strategies
 
@@ -66,18 +65,10 @@ def assert_round_trips(client: ApiClient, body: Any, type_name: str) -> None:
 
 def read_everything(value: Any) -> None:
     """Read every attribute of every model reachable from ``value``, as a user could."""
-    if isinstance(value, Model):
-        for field in fields(value):
-            read_everything(getattr(value, field.attr))
-        value.additional_properties
-        value.to_dict()
-        repr(value)
-    elif isinstance(value, list):
-        for item in value:
-            read_everything(item)
-    elif isinstance(value, dict):
-        for item in value.values():
-            read_everything(item)
+    for model in strategies.every_model(value):
+        model.additional_properties
+        model.to_dict()
+        repr(model)
 
 
 # --- the seed's response bodies and the Go-produced vectors -------------------------------------------------

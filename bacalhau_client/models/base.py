@@ -333,13 +333,8 @@ def _check(owner: str, field: Field, value: Any) -> Any:
     """Validate a value a user assigns; return it in the form the model stores."""
     kind = field.kind
     where = "%s.%s" % (owner, field.attr)
-    if kind == "scalar":
-        expected = _SCALARS[field.type]
-        if isinstance(value, bool) and field.type in ("int", "float"):
-            raise ValueError("%s: expected %s, got bool %r" % (where, field.type, value))
-        if not isinstance(value, expected):
-            raise ValueError("%s: expected %s, got %s %r" % (where, field.type, type(value).__name__, value))
-        return value
+    if kind in ("scalar", "model"):
+        return _check_item(where, field.type, value)
     if kind == "datetime":
         if isinstance(value, datetime):
             return Timestamp.from_datetime(value)
@@ -351,8 +346,6 @@ def _check(owner: str, field: Field, value: Any) -> Any:
                 raise ValueError("%s: expected an RFC 3339 timestamp, got %r" % (where, value)) from None
             return timestamp
         raise ValueError("%s: expected datetime or RFC 3339 str, got %s" % (where, type(value).__name__))
-    if kind == "model":
-        return _check_model(where, field.item, value)
     container: Any = list if kind == "list" else dict
     if not isinstance(value, container):
         raise ValueError("%s: expected %s, got %s" % (where, field.type, type(value).__name__))
@@ -365,9 +358,12 @@ def _check(owner: str, field: Field, value: Any) -> Any:
 
 
 def _check_item(where: str, item_type: str, value: Any) -> Any:
-    if _CLASS_NAME.match(item_type):
-        return _check_model(where, item_type, value)
-    expected = _SCALARS.get(item_type, object)
+    """Validate one value of a scalar or model type: a field's own, or an item of its list or dict."""
+    expected = _SCALARS.get(item_type)
+    if expected is None:
+        if _CLASS_NAME.match(item_type):
+            return _check_model(where, item_type, value)
+        expected = object  # an item that is a list or dict itself is taken as it is
     if not isinstance(value, expected) or (isinstance(value, bool) and item_type in ("int", "float")):
         raise ValueError("%s: expected %s, got %s %r" % (where, item_type, type(value).__name__, value))
     return value

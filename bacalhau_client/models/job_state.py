@@ -87,10 +87,11 @@ def shard_run_output(shard: Dict[str, Any]) -> Dict[str, Any]:
 
 
 def is_finished(state: JobStateLike) -> bool:
-    """The node's rule: every shard not Cancelled is Completed or Error, and at least one is not Cancelled."""
-    live = [value for value in (shard_state(shard) for _, _, shard in iter_shards(state))
-            if value != JobStateType.CANCELLED]
-    return bool(live) and all(value in _FINAL for value in live)
+    """The node's rule: every shard not Cancelled is Completed or Error, and at least one is not Cancelled.
+
+    That is when :func:`summarize_state` answers Completed or Error, so the rule is written there, once.
+    """
+    return summarize_state(state) in _FINAL
 
 
 def failed_shards(state: JobStateLike) -> List[FailedShard]:
