@@ -63,10 +63,10 @@ class UserKey:
         if not MIN_KEY_BITS <= private_key.key_size <= MAX_KEY_BITS:
             raise _wrong_size(source, private_key.key_size)
         self._private_key = private_key
-        public_der = private_key.public_key().public_bytes(serialization.Encoding.DER,
-                                                           serialization.PublicFormat.PKCS1)
+        public = private_key.public_key()
+        public_der = public.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.PKCS1)
         self.public_key = base64.b64encode(public_der).decode("ascii")
-        self.client_id = client_id_for_modulus(private_key.public_key().public_numbers().n)
+        self.client_id = client_id_for_modulus(public.public_numbers().n)
 
     def __repr__(self) -> str:
         return "UserKey(client_id=%r)" % self.client_id
