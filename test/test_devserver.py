@@ -312,6 +312,14 @@ def test_payload_go_cannot_decode_is_refused(node, key):
     assert envelope["Message"] == "data.Job.Deal.Concurrency: cannot use 1.5 as an integer"
 
 
+def test_a_context_that_is_not_text_is_a_400_before_any_unpacking(node, key):
+    request = json.loads(_encoded(sign_submit_request(docker_job("ubuntu", ["true"]), key)))
+    request["data"]["Context"] = 5
+    envelope = _raw_refusal(node, json.dumps(request).encode())
+    assert envelope["Message"] == "data.Context: expected a string, got number 5"
+    assert node.jobs() == []
+
+
 # --- /list -------------------------------------------------------------------------------------
 
 def test_list_by_id_returns_that_job_with_its_state(api, key):

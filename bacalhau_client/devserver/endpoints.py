@@ -115,18 +115,15 @@ def submit(node, body: bytes) -> Answer:
     return json_answer('{"job":%s}' % encode_model("ModelJob", job))  # as stored: no state yet
 
 
-def _pinned_context(node, context: Any) -> Optional[str]:
+def _pinned_context(node, context: Optional[str]) -> Optional[str]:
     """The CID of a payload's ``Context`` once unpacked and published, as the Go node pins it to IPFS.
 
-    Refused after the signature and job checks, as Go refuses it: a 500
+    ``context`` is text: :func:`decode_request` refused any other type with a
+    400. Refused after the signature and job checks, as Go refuses it: a 500
     carrying the base64, gzip, tar or path error.
     """
     if not context:
         return None
-    if not isinstance(context, str):
-        raise RequestError(envelope_answer(400, UNKNOWN_ERROR_CODE,
-                                           "json: cannot unmarshal %s into Go struct field JobCreatePayload.Context "
-                                           "of type string" % type(context).__name__))
     try:
         return publish_context(node.blocks, context)
     except ValueError as error:
