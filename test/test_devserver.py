@@ -211,6 +211,26 @@ def test_context_is_appended_as_an_ipfs_volume_at_job(api, key):
     assert re.fullmatch(r"Qm[1-9A-HJ-NP-Za-km-z]{44}", context.cid)
 
 
+def test_line_breaks_in_the_context_are_skipped_as_go_s_base64_decoder_skips_them(api, key):
+    from bacalhau_client.models import ModelJobCreatePayload
+
+    def context_cid(context):
+        payload = ModelJobCreatePayload(job=docker_job("ubuntu", ["ls", "/job"]), context=context)
+        return api.submit(sign_submit_request(payload, key)).job.spec.contexts[0].cid
+
+    assert context_cid("H4sIAAAA\r\nAAAA/wMA\nAAAAAAAA\r\nAAA=\n") == context_cid("H4sIAAAAAAAA/wMAAAAAAAAAAAA=")
+
+
+@pytest.mark.parametrize("context, offset", [("QUJD\r\nQUJ!", 9), ("QUJD\r\nQ", 6), ("Q===", 1)])
+def test_a_context_that_is_not_base64_is_refused_at_go_s_offset(node, key, context, offset):
+    from bacalhau_client.models import ModelJobCreatePayload
+
+    payload = ModelJobCreatePayload(job=docker_job("ubuntu", ["true"]), context=context)
+    response = raw_post(node, "/submit", _encoded(sign_submit_request(payload, key)))
+    assert response.status == 500
+    assert json.loads(response.data)["Message"] == "illegal base64 data at input byte %d" % offset
+
+
 def refused(api, request):
     with pytest.raises(BadRequestError) as error:
         api.submit(request)

@@ -7,8 +7,6 @@ defaults) and reports the root CID; the requester pins a submitted job's
 print, and keeps the blocks in a :class:`BlockStore` that its gateway serves.
 """
 
-import base64
-import binascii
 import gzip
 import io
 import os
@@ -20,6 +18,7 @@ import zlib
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO, Dict, Iterator, List, NamedTuple, Optional, Tuple, Union
 
+from bacalhau_client._go import decode_std_base64
 from bacalhau_client.ipfs.car import encode_section
 from bacalhau_client.ipfs.dagpb import decode_node
 from bacalhau_client.ipfs.importer import unixfs_add
@@ -228,8 +227,8 @@ def publish_context(store: BlockStore, context: str) -> str:
     and when the whole context is over 100 MB or 10,000 entries.
     """
     try:
-        archive = base64.b64decode(context.encode("ascii"), validate=True)
-    except (binascii.Error, ValueError, UnicodeEncodeError):
+        archive = decode_std_base64(context)
+    except ValueError:
         raise ValueError("illegal base64 data at input byte %d" % _first_bad_base64_byte(context)) from None
     work = Path(tempfile.mkdtemp(prefix="bacalhau-pin-context-"))
     try:
@@ -242,12 +241,16 @@ def publish_context(store: BlockStore, context: str) -> str:
 
 
 def _first_bad_base64_byte(text: str) -> int:
+    """Where Go's decoder stops in ``text``, counted in ``text`` itself (the line breaks it skips included)."""
     alphabet = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
-    body = text.rstrip("=")
-    for index, char in enumerate(body):
+    kept = [index for index, char in enumerate(text) if char not in "\r\n"]
+    data = "".join(text[index] for index in kept)
+    body = data.rstrip("=")
+    for position, char in enumerate(body):
         if char not in alphabet:
-            return index
-    return len(body) - len(body) % 4 if len(text) % 4 else len(body)
+            return kept[position]
+    position = len(body) - len(body) % 4 if len(data) % 4 else len(body)
+    return kept[position] if position < len(kept) else len(text)
 
 
 def _extract(archive: bytes, folder: Path) -> None:
