@@ -14,18 +14,19 @@ headers, and the server writes only unmasked frames.
 """
 
 import base64
-import binascii
 import hashlib
 import socket
 import struct
 import threading
 from collections import deque
+from http import HTTPStatus
 from typing import Any, Callable, Deque, Dict, Optional, Tuple
 from urllib.parse import parse_qs, urlsplit
 
+from bacalhau_client._go import decode_std_base64
+from bacalhau_client.canonical import encode_model
 from bacalhau_client.devserver.endpoints import Answer, error_answer
 from bacalhau_client.devserver.httpwire import Request, header_tokens
-from bacalhau_client.canonical import encode_model
 
 PATH = "/websocket"
 # RFC 6455 section 1.3: the server proves it read the key by hashing it with this GUID.
@@ -58,8 +59,7 @@ def refusal(request: Request) -> Optional[Tuple[Answer, Dict[str, str]]]:
         return token in header_tokens(request.header_values(name))
 
     def refuse(status: int, reason: str):
-        status_text = {400: "Bad Request", 403: "Forbidden", 405: "Method Not Allowed"}[status]
-        answer = error_answer(status, status_text)
+        answer = error_answer(status, HTTPStatus(status).phrase)
         return answer._replace(body=answer.body + (reason + "\n").encode("utf-8")), {"Sec-Websocket-Version": "13"}
 
     if not has_token("Connection", "upgrade"):
@@ -80,9 +80,10 @@ def refusal(request: Request) -> Optional[Tuple[Answer, Dict[str, str]]]:
 
 
 def _is_valid_key(key: str) -> bool:
+    """The upgrader's check: the key is standard base64 of 16 bytes."""
     try:
-        return len(base64.b64decode(key.strip(), validate=True)) == 16
-    except (binascii.Error, ValueError):
+        return len(decode_std_base64(key)) == 16
+    except ValueError:
         return False
 
 
