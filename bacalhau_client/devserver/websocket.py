@@ -27,6 +27,7 @@ from bacalhau_client._go import decode_std_base64
 from bacalhau_client.canonical import encode_model
 from bacalhau_client.devserver.endpoints import Answer, error_answer
 from bacalhau_client.devserver.httpwire import Request, header_tokens
+from bacalhau_client.devserver.server import shut_down
 
 PATH = "/websocket"
 # RFC 6455 section 1.3: the server proves it read the key by hashing it with this GUID.
@@ -198,7 +199,7 @@ def serve_upgraded(node, sock: socket.socket, read: Reader, key: str, query: str
         send(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
              b"Sec-WebSocket-Accept: " + accept_key(key.strip()).encode("ascii") + b"\r\n\r\n")
     except OSError:
-        _shut_down(sock)
+        shut_down(sock)
         return
     with node.store.lock:
         record = node.store.get(job_id) if job_id else None
@@ -207,7 +208,7 @@ def serve_upgraded(node, sock: socket.socket, read: Reader, key: str, query: str
         if record is not None or not job_id:
             node.store.subscribe(job_id, subscriber.offer)
     if job_id and record is None:
-        _shut_down(sock)  # the Go node closes the socket when it cannot list the job's events
+        shut_down(sock)  # the Go node closes the socket when it cannot list the job's events
         return
     reader = threading.Thread(target=_read_until_closed, args=(read, send, subscriber),
                               name="bacalhau-local-websocket-reader", daemon=True)
@@ -218,7 +219,7 @@ def serve_upgraded(node, sock: socket.socket, read: Reader, key: str, query: str
         with node.store.lock:
             node.store.unsubscribe(job_id, subscriber.offer)
         subscriber.close()
-        _shut_down(sock)  # wakes the reader
+        shut_down(sock)  # wakes the reader
         reader.join()
 
 
@@ -234,13 +235,6 @@ def route(exchange) -> None:
     threading.Thread(target=serve_upgraded, name="bacalhau-local-websocket", daemon=True,
                      args=(exchange.node, sock, socket_reader(sock, leftover),
                            request.header("Sec-WebSocket-Key") or "", request.query)).start()
-
-
-def _shut_down(sock: socket.socket) -> None:
-    try:
-        sock.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass  # already closed by the peer
 
 
 def _read_until_closed(read: Reader, send: Callable[[bytes], None], subscriber: Subscriber) -> None:
