@@ -24,9 +24,8 @@ from bacalhau_client.ipfs.dagpb import decode_node
 from bacalhau_client.ipfs.importer import unixfs_add
 from bacalhau_client.ipfs.multiformats import CID, DAG_PB, IDENTITY
 from bacalhau_client.ipfs.unpack import unpack_car
+from bacalhau_client.jobs import MAX_CONTEXT_FILE_BYTES
 
-# pkg/util/targzip: each file of a context is at most 10 MB (datasize.MB = 1024 * 1024).
-CONTEXT_FILE_LIMIT = 10 * 1024 * 1024
 # Beyond Go: bounds on the whole unpacked context and its entries, so a small upload cannot fill the disk.
 CONTEXT_TOTAL_LIMIT = 100 * 1024 * 1024
 CONTEXT_ENTRY_LIMIT = 10000
@@ -278,7 +277,7 @@ def _extract(archive: bytes, folder: Path) -> None:
                 if member.isdir():
                     target.mkdir(mode=0o755, parents=True, exist_ok=True)
                 elif member.isreg():
-                    if member.size > CONTEXT_FILE_LIMIT:
+                    if member.size > MAX_CONTEXT_FILE_BYTES:  # pkg/util/targzip's 10 MB (of 1024 * 1024)
                         raise ValueError("file %s bigger than max size 10.0 MB" % member.name)
                     source = tar.extractfile(member)
                     flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
