@@ -20,7 +20,7 @@ import struct
 import threading
 from collections import deque
 from http import HTTPStatus
-from typing import Any, Callable, Deque, Dict, Optional, Tuple
+from typing import Any, Callable, Deque, Dict, List, Optional, Tuple
 from urllib.parse import parse_qs, urlsplit
 
 from bacalhau_client._go import decode_std_base64
@@ -111,15 +111,16 @@ def event_message(event: Dict[str, Any]) -> bytes:
 
 
 class Subscriber:
-    """One WebSocket client: the frames waiting for it, and whether it is still open.
+    """One WebSocket client: the events waiting for it, and whether it is still open.
 
     The node's event path calls :meth:`offer` while it holds the store lock,
-    so offering never blocks: it queues the frame, and the connection's own
-    thread (:meth:`send_queued`) writes it.
+    so offering only queues the event (events are not changed once recorded);
+    the connection's own thread (:meth:`send_queued`) encodes and writes it,
+    so the lock is not held while events are encoded once per subscriber.
     """
 
     def __init__(self):
-        self._queue: Deque[bytes] = deque()
+        self._queue: Deque[Dict[str, Any]] = deque()
         self._ready = threading.Condition(threading.Lock())
         self.closed = False
 
@@ -131,13 +132,13 @@ class Subscriber:
             if len(self._queue) >= MAX_QUEUED_MESSAGES:
                 self.closed = True
             else:
-                self._queue.append(event_message(event))
+                self._queue.append(event)
             self._ready.notify()
 
-    def queue_frames(self, frames) -> None:
-        """Queue frames made beforehand (the stored events, sent first)."""
+    def queue_events(self, events: List[Dict[str, Any]]) -> None:
+        """Queue the job's stored events, sent first."""
         with self._ready:
-            self._queue.extend(frames)
+            self._queue.extend(events)
             self._ready.notify()
 
     def close(self) -> None:
@@ -147,16 +148,16 @@ class Subscriber:
             self._ready.notify()
 
     def send_queued(self, send: Callable[[bytes], None]) -> None:
-        """Write queued frames with ``send`` as they come, until the subscriber is closed or a write fails."""
+        """Write queued events with ``send`` as they come, until the subscriber is closed or a write fails."""
         while True:
             with self._ready:
                 while not self._queue and not self.closed:
                     self._ready.wait()
                 if self.closed:
                     return
-                frames, self._queue = b"".join(self._queue), deque()
+                events, self._queue = self._queue, deque()
             try:
-                send(frames)
+                send(b"".join(event_message(event) for event in events))
             except OSError:
                 self.close()
                 return
@@ -204,7 +205,7 @@ def serve_upgraded(node, sock: socket.socket, read: Reader, key: str, query: str
     with node.store.lock:
         record = node.store.get(job_id) if job_id else None
         if record is not None:
-            subscriber.queue_frames([event_message(event) for event in record.events])
+            subscriber.queue_events(record.events)
         if record is not None or not job_id:
             node.store.subscribe(job_id, subscriber.offer)
     if job_id and record is None:
