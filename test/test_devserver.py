@@ -1,10 +1,14 @@
 """The local requester node, checked through the SDK over real loopback HTTP."""
 
+import base64
+import gzip
+import io
 import json
 import re
 import socket
 import subprocess
 import sys
+import tarfile
 import threading
 import time
 import uuid
@@ -19,8 +23,8 @@ from bacalhau_client import (
 from bacalhau_client.devserver import MAX_OUTPUT_BYTES, LocalRequesterNode
 from bacalhau_client.canonical import encode_model
 from bacalhau_client.devserver.ids import compute_node_ids
-from bacalhau_client.jobs import docker_job
-from bacalhau_client.models import ModelJob, ModelSpec
+from bacalhau_client.jobs import MAX_CONTEXT_FILE_BYTES, docker_job
+from bacalhau_client.models import ModelJob, ModelJobCreatePayload, ModelSpec
 from bacalhau_client.signing import UserKey, client_id_from_public_key, sign_submit_request
 
 FAST = 0.001
@@ -202,13 +206,40 @@ def test_timeout_of_zero_is_stored_as_1800_seconds(api, key):
 
 
 def test_context_is_appended_as_an_ipfs_volume_at_job(api, key):
-    from bacalhau_client.models import ModelJobCreatePayload
-
     payload = ModelJobCreatePayload(job=docker_job("ubuntu", ["ls", "/job"]), context="H4sIAAAAAAAA/wMAAAAAAAAAAAA=")
     stored = api.submit(sign_submit_request(payload, key)).job
     (context,) = stored.spec.contexts
     assert (context.storage_source, context.path) == ("IPFS", "/job")
     assert re.fullmatch(r"Qm[1-9A-HJ-NP-Za-km-z]{44}", context.cid)
+
+
+def test_line_breaks_in_the_context_are_skipped_as_go_s_base64_decoder_skips_them(api, key):
+    def context_cid(context):
+        payload = ModelJobCreatePayload(job=docker_job("ubuntu", ["ls", "/job"]), context=context)
+        return api.submit(sign_submit_request(payload, key)).job.spec.contexts[0].cid
+
+    assert context_cid("H4sIAAAA\r\nAAAA/wMA\nAAAAAAAA\r\nAAA=\n") == context_cid("H4sIAAAAAAAA/wMAAAAAAAAAAAA=")
+
+
+def test_a_context_file_over_go_s_10_mb_is_refused_with_go_s_500(node, key):
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as archive:
+        info = tarfile.TarInfo("big.bin")
+        info.size = MAX_CONTEXT_FILE_BYTES + 1
+        archive.addfile(info, io.BytesIO(bytes(info.size)))
+    context = base64.b64encode(gzip.compress(buffer.getvalue())).decode()
+    payload = ModelJobCreatePayload(job=docker_job("ubuntu", ["true"]), context=context)
+    response = raw_post(node, "/submit", _encoded(sign_submit_request(payload, key)))
+    assert (response.status, json.loads(response.data)["Message"]) == (500, "file big.bin bigger than max size 10.0 MB")
+    assert node.jobs() == []
+
+
+@pytest.mark.parametrize("context, offset", [("QUJD\r\nQUJ!", 9), ("QUJD\r\nQ", 6), ("Q===", 1)])
+def test_a_context_that_is_not_base64_is_refused_at_go_s_offset(node, key, context, offset):
+    payload = ModelJobCreatePayload(job=docker_job("ubuntu", ["true"]), context=context)
+    response = raw_post(node, "/submit", _encoded(sign_submit_request(payload, key)))
+    assert response.status == 500
+    assert json.loads(response.data)["Message"] == "illegal base64 data at input byte %d" % offset
 
 
 def refused(api, request):
@@ -310,6 +341,14 @@ def test_payload_go_cannot_decode_is_refused(node, key):
     request["data"]["Job"]["Deal"]["Concurrency"] = 1.5
     envelope = _raw_refusal(node, json.dumps(request).encode())
     assert envelope["Message"] == "data.Job.Deal.Concurrency: cannot use 1.5 as an integer"
+
+
+def test_a_context_that_is_not_text_is_a_400_before_any_unpacking(node, key):
+    request = json.loads(_encoded(sign_submit_request(docker_job("ubuntu", ["true"]), key)))
+    request["data"]["Context"] = 5
+    envelope = _raw_refusal(node, json.dumps(request).encode())
+    assert envelope["Message"] == "data.Context: expected a string, got number 5"
+    assert node.jobs() == []
 
 
 # --- /list -------------------------------------------------------------------------------------

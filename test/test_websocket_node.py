@@ -192,6 +192,12 @@ def test_stream_of_an_unknown_job_is_upgraded_then_closed(node):
     ("GET", {"Sec-WebSocket-Key": "c2hvcnQ="}, 400,
      "websocket: not a websocket handshake: 'Sec-WebSocket-Key' header must be Base64 encoded value of 16-byte "
      "in length"),
+    ("GET", {"Sec-WebSocket-Key": "AAAAAAAAAAAAAAAAAAAAAA"}, 400,  # 16 bytes, but without Go's required padding
+     "websocket: not a websocket handshake: 'Sec-WebSocket-Key' header must be Base64 encoded value of 16-byte "
+     "in length"),
+    ("GET", {"Sec-WebSocket-Key": "AAAAAAAAAAAAAAAAAAAA-A=="}, 400,  # URL-safe alphabet
+     "websocket: not a websocket handshake: 'Sec-WebSocket-Key' header must be Base64 encoded value of 16-byte "
+     "in length"),
 ])
 def test_refused_upgrade_answers_as_the_go_upgrader(node, method, headers, status, reason):
     sock, status_line, answer_headers, rest = handshake(node, method=method, headers=headers)

@@ -68,12 +68,22 @@ def envelope_answer(status: int, code: str, message: str, details: Optional[Dict
     return error_answer(status, encode_value(envelope))
 
 
+def bad_request(message: str) -> Answer:
+    """How the endpoints other than ``/submit`` refuse a body: 400 with the decoder's (or body reader's) line."""
+    return error_answer(400, message)
+
+
+def bad_submit(message: str) -> Answer:
+    """How ``/submit`` refuses a request, its body included: 400 with the line in the JSON error envelope."""
+    return envelope_answer(400, UNKNOWN_ERROR_CODE, message)
+
+
 def _decode(body: bytes, class_name: str) -> Dict[str, Any]:
     """The request's fields; a bad body is a 400 with Go's decoder message."""
     try:
         return decode_request(body, class_name)
     except ValueError as error:
-        raise RequestError(error_answer(400, str(error))) from None
+        raise RequestError(bad_request(str(error))) from None
 
 
 def submit(node, body: bytes) -> Answer:
@@ -81,7 +91,7 @@ def submit(node, body: bytes) -> Answer:
     from bacalhau_client.signing import client_id_from_public_key, validate_job, verify_signature
 
     def refuse(message: str) -> RequestError:
-        return RequestError(envelope_answer(400, UNKNOWN_ERROR_CODE, message))
+        return RequestError(bad_submit(message))
 
     try:
         request = decode_request(body, "PublicapiSubmitRequest")
@@ -115,34 +125,19 @@ def submit(node, body: bytes) -> Answer:
     return json_answer('{"job":%s}' % encode_model("ModelJob", job))  # as stored: no state yet
 
 
-def _pinned_context(node, context: Any) -> Optional[str]:
+def _pinned_context(node, context: Optional[str]) -> Optional[str]:
     """The CID of a payload's ``Context`` once unpacked and published, as the Go node pins it to IPFS.
 
-    Refused after the signature and job checks, as Go refuses it: a 500
+    ``context`` is text: :func:`decode_request` refused any other type with a
+    400. Refused after the signature and job checks, as Go refuses it: a 500
     carrying the base64, gzip, tar or path error.
     """
     if not context:
         return None
-    if not isinstance(context, str):
-        raise RequestError(envelope_answer(400, UNKNOWN_ERROR_CODE,
-                                           "json: cannot unmarshal %s into Go struct field JobCreatePayload.Context "
-                                           "of type string" % type(context).__name__))
     try:
         return publish_context(node.blocks, context)
     except ValueError as error:
         raise RequestError(envelope_answer(500, UNKNOWN_ERROR_CODE, str(error))) from None
-
-
-def body_error(endpoint, message: str) -> Answer:
-    """What ``endpoint`` answers when its body cannot be read (too large, bad chunks, too slow).
-
-    Go's handlers get the body reader's error from their JSON decoder and
-    report it as any decoding error: ``/submit`` in its JSON envelope, the
-    others as a bare line, both with 400.
-    """
-    if endpoint is submit:
-        return envelope_answer(400, UNKNOWN_ERROR_CODE, message)
-    return error_answer(400, message)
 
 
 def _stored_job(node, payload: Dict[str, Any], context_cid: Optional[str] = None) -> Dict[str, Any]:

@@ -108,7 +108,11 @@ def _as_bytes(text: Any, name: str) -> bytes:
 
 def run_output(result: Any, runner_error: str = "") -> Dict[str, Any]:
     """The ``RunOutput`` wire dict for what an executor returned, each stream cut as a Go compute node cuts it."""
-    stdout, stderr, exit_code = executor_result(result)
+    return streams_run_output(*executor_result(result), runner_error=runner_error)
+
+
+def streams_run_output(stdout: bytes, stderr: bytes, exit_code: int, runner_error: str = "") -> Dict[str, Any]:
+    """:func:`run_output` of streams :func:`executor_result` already checked."""
     stdout, stdout_truncated = _truncated(stdout)
     stderr, stderr_truncated = _truncated(stderr)
     return run_output_wire(stdout, stderr, exit_code, stdout_truncated=stdout_truncated,

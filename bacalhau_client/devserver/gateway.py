@@ -12,7 +12,7 @@ It serves every block the node holds (published results, pinned contexts):
 from typing import List, Optional, Tuple, Union
 from urllib.parse import parse_qs
 
-from bacalhau_client.devserver.endpoints import TEXT_TYPE, Answer
+from bacalhau_client.devserver.endpoints import error_answer
 from bacalhau_client.devserver.publisher import BlockStore, FileSpan
 from bacalhau_client.ipfs.car import CAR_ACCEPT, CAR_MEDIA_TYPE, encode_header
 from bacalhau_client.ipfs.multiformats import CID
@@ -79,4 +79,4 @@ def _car_body(store: BlockStore, header: bytes, sections: List[Union[bytes, Tupl
 
 
 def _error(exchange, status: int, line: str, headers: Optional[dict] = None) -> None:
-    exchange.send(Answer(status, TEXT_TYPE, (line + "\n").encode("utf-8")), headers)
+    exchange.send(error_answer(status, line), headers)

@@ -46,8 +46,11 @@ class Route(NamedTuple):
     body_error: Optional[Callable[[str], Answer]] = None
 
 
-def json_route(endpoint: Endpoint, reads_body: bool = True) -> Route:
-    """A route for one of the node's API endpoints (``endpoint(node, body) -> Answer``), any method, as Go's mux."""
+def json_route(endpoint: Endpoint, body_error: Optional[Callable[[str], Answer]] = endpoints.bad_request) -> Route:
+    """A route for one of the node's API endpoints (``endpoint(node, body) -> Answer``), any method, as Go's mux.
+
+    ``body_error``: as in :class:`Route`; ``/submit`` refuses in its JSON envelope, the others with a bare line.
+    """
 
     def handle(exchange: "Exchange") -> None:
         try:
@@ -56,27 +59,26 @@ def json_route(endpoint: Endpoint, reads_body: bool = True) -> Route:
             answer = error.answer
         exchange.send(answer)
 
-    body_error = (lambda message: endpoints.body_error(endpoint, message)) if reads_body else None
     return Route(handle, body_error)
 
 
 # Exact paths, or a whole subtree for a path ending in "/", as Go's http.ServeMux matches them.
 ROUTES: Dict[str, Route] = {
-    "/submit": json_route(endpoints.submit),
+    "/submit": json_route(endpoints.submit, endpoints.bad_submit),
     "/list": json_route(endpoints.list_jobs),
     "/states": json_route(endpoints.states),
     "/events": json_route(endpoints.events),
     "/local_events": json_route(endpoints.local_events),
     "/results": json_route(endpoints.results),
     "/version": json_route(endpoints.version),
-    "/livez": json_route(endpoints.livez, reads_body=False),
-    "/readyz": json_route(endpoints.readyz, reads_body=False),
-    "/healthz": json_route(endpoints.healthz, reads_body=False),
-    "/logz": json_route(endpoints.logz, reads_body=False),
-    "/varz": json_route(endpoints.varz, reads_body=False),
-    "/debug": json_route(endpoints.debug, reads_body=False),
-    "/id": json_route(endpoints.peer_id, reads_body=False),
-    "/peers": json_route(endpoints.peers, reads_body=False),
+    "/livez": json_route(endpoints.livez, body_error=None),
+    "/readyz": json_route(endpoints.readyz, body_error=None),
+    "/healthz": json_route(endpoints.healthz, body_error=None),
+    "/logz": json_route(endpoints.logz, body_error=None),
+    "/varz": json_route(endpoints.varz, body_error=None),
+    "/debug": json_route(endpoints.debug, body_error=None),
+    "/id": json_route(endpoints.peer_id, body_error=None),
+    "/peers": json_route(endpoints.peers, body_error=None),
     websocket.PATH: Route(websocket.route),
     gateway.PATH_PREFIX: Route(gateway.serve),
 }

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from bacalhau_client.devserver.executor import (
-    Executor, Volumes, call_executor, executor_result, failed_run_output, run_output,
+    Executor, Volumes, call_executor, executor_result, failed_run_output, streams_run_output,
 )
 from bacalhau_client.devserver.publisher import BlockStore, write_results_folder
 from bacalhau_client.devserver.record import JobRecord
@@ -129,7 +129,7 @@ class Lifecycle:
                 volumes = Volumes(_output_folders(spec, results), self._input_folders(spec, work / "inputs"))
                 result = call_executor(self.executor, spec, shard_index, volumes)
                 stdout, stderr, exit_code = executor_result(result)
-                output = run_output((stdout, stderr, exit_code))  # checked and encoded once, above
+                output = streams_run_output(stdout, stderr, exit_code)
                 write_results_folder(results, stdout, stderr, exit_code)
                 self.published[node_id, shard_index] = self.blocks.publish(results)
             except Exception as error:  # any executor failure is the shard's failure, as on a compute node

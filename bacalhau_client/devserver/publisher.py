@@ -7,8 +7,6 @@ defaults) and reports the root CID; the requester pins a submitted job's
 print, and keeps the blocks in a :class:`BlockStore` that its gateway serves.
 """
 
-import base64
-import binascii
 import gzip
 import io
 import os
@@ -20,14 +18,14 @@ import zlib
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO, Dict, Iterator, List, NamedTuple, Optional, Tuple, Union
 
+from bacalhau_client._go import decode_std_base64
 from bacalhau_client.ipfs.car import encode_section
 from bacalhau_client.ipfs.dagpb import decode_node
 from bacalhau_client.ipfs.importer import unixfs_add
 from bacalhau_client.ipfs.multiformats import CID, DAG_PB, IDENTITY
 from bacalhau_client.ipfs.unpack import unpack_car
+from bacalhau_client.jobs import MAX_CONTEXT_FILE_BYTES
 
-# pkg/util/targzip: each file of a context is at most 10 MB (datasize.MB = 1024 * 1024).
-CONTEXT_FILE_LIMIT = 10 * 1024 * 1024
 # Beyond Go: bounds on the whole unpacked context and its entries, so a small upload cannot fill the disk.
 CONTEXT_TOTAL_LIMIT = 100 * 1024 * 1024
 CONTEXT_ENTRY_LIMIT = 10000
@@ -228,8 +226,8 @@ def publish_context(store: BlockStore, context: str) -> str:
     and when the whole context is over 100 MB or 10,000 entries.
     """
     try:
-        archive = base64.b64decode(context.encode("ascii"), validate=True)
-    except (binascii.Error, ValueError, UnicodeEncodeError):
+        archive = decode_std_base64(context)
+    except ValueError:
         raise ValueError("illegal base64 data at input byte %d" % _first_bad_base64_byte(context)) from None
     work = Path(tempfile.mkdtemp(prefix="bacalhau-pin-context-"))
     try:
@@ -242,12 +240,16 @@ def publish_context(store: BlockStore, context: str) -> str:
 
 
 def _first_bad_base64_byte(text: str) -> int:
+    """Where Go's decoder stops in ``text``, counted in ``text`` itself (the line breaks it skips included)."""
     alphabet = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
-    body = text.rstrip("=")
-    for index, char in enumerate(body):
+    kept = [index for index, char in enumerate(text) if char not in "\r\n"]
+    data = "".join(text[index] for index in kept)
+    body = data.rstrip("=")
+    for position, char in enumerate(body):
         if char not in alphabet:
-            return index
-    return len(body) - len(body) % 4 if len(text) % 4 else len(body)
+            return kept[position]
+    position = len(body) - len(body) % 4 if len(data) % 4 else len(body)
+    return kept[position] if position < len(kept) else len(text)
 
 
 def _extract(archive: bytes, folder: Path) -> None:
@@ -275,7 +277,7 @@ def _extract(archive: bytes, folder: Path) -> None:
                 if member.isdir():
                     target.mkdir(mode=0o755, parents=True, exist_ok=True)
                 elif member.isreg():
-                    if member.size > CONTEXT_FILE_LIMIT:
+                    if member.size > MAX_CONTEXT_FILE_BYTES:  # pkg/util/targzip's 10 MB (of 1024 * 1024)
                         raise ValueError("file %s bigger than max size 10.0 MB" % member.name)
                     source = tar.extractfile(member)
                     flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)

@@ -31,7 +31,11 @@ class JobRecord:
 
     def emit(self, event_name: str, source: str, target: Optional[str] = None, shard_index: int = 0,
              **fields: Any) -> None:
-        """Record a job event (the network's view of what happened), stamped now."""
+        """Record a job event (the network's view of what happened), stamped now.
+
+        The event and the values in it are never changed afterwards: websocket
+        subscribers encode it on their own threads, without the lock.
+        """
         event: Dict[str, Any] = {"JobID": self.job_id, "ShardIndex": shard_index, "SourceNodeID": source}
         if target:
             event["TargetNodeID"] = target

@@ -145,7 +145,7 @@ class ConnectionServer:
         with self._lock:
             taken_over = list(self._taken_over)
         for sock in taken_over:
-            _shutdown(sock)
+            shut_down(sock)
 
     def give_back(self, connection: Connection, close: bool) -> None:
         """Called by a worker when it has answered: the loop waits for the next request or closes."""
@@ -225,7 +225,7 @@ class ConnectionServer:
                 connection.sock.close()
         for connection in list(self._connections.values()):
             if connection.phase == BUSY:
-                _shutdown(connection.sock)  # wakes the worker writing to it; the worker closes it
+                shut_down(connection.sock)  # wakes the worker writing to it; the worker closes it
             else:
                 connection.sock.close()
         self._connections.clear()
@@ -487,7 +487,8 @@ def _send_quietly(sock: socket.socket, data: bytes) -> None:
         pass  # the client is gone: nothing to tell it
 
 
-def _shutdown(sock: socket.socket) -> None:
+def shut_down(sock: socket.socket) -> None:
+    """Shut both directions of ``sock``, waking any thread blocked on it; quiet if it is already closed."""
     try:
         sock.shutdown(socket.SHUT_RDWR)
     except OSError:

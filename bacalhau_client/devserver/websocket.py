@@ -14,18 +14,20 @@ headers, and the server writes only unmasked frames.
 """
 
 import base64
-import binascii
 import hashlib
 import socket
 import struct
 import threading
 from collections import deque
-from typing import Any, Callable, Deque, Dict, Optional, Tuple
+from http import HTTPStatus
+from typing import Any, Callable, Deque, Dict, List, Optional, Tuple
 from urllib.parse import parse_qs, urlsplit
 
+from bacalhau_client._go import decode_std_base64
+from bacalhau_client.canonical import encode_model
 from bacalhau_client.devserver.endpoints import Answer, error_answer
 from bacalhau_client.devserver.httpwire import Request, header_tokens
-from bacalhau_client.canonical import encode_model
+from bacalhau_client.devserver.server import shut_down
 
 PATH = "/websocket"
 # RFC 6455 section 1.3: the server proves it read the key by hashing it with this GUID.
@@ -58,8 +60,7 @@ def refusal(request: Request) -> Optional[Tuple[Answer, Dict[str, str]]]:
         return token in header_tokens(request.header_values(name))
 
     def refuse(status: int, reason: str):
-        status_text = {400: "Bad Request", 403: "Forbidden", 405: "Method Not Allowed"}[status]
-        answer = error_answer(status, status_text)
+        answer = error_answer(status, HTTPStatus(status).phrase)
         return answer._replace(body=answer.body + (reason + "\n").encode("utf-8")), {"Sec-Websocket-Version": "13"}
 
     if not has_token("Connection", "upgrade"):
@@ -80,9 +81,10 @@ def refusal(request: Request) -> Optional[Tuple[Answer, Dict[str, str]]]:
 
 
 def _is_valid_key(key: str) -> bool:
+    """The upgrader's check: the key is standard base64 of 16 bytes."""
     try:
-        return len(base64.b64decode(key.strip(), validate=True)) == 16
-    except (binascii.Error, ValueError):
+        return len(decode_std_base64(key)) == 16
+    except ValueError:
         return False
 
 
@@ -109,15 +111,16 @@ def event_message(event: Dict[str, Any]) -> bytes:
 
 
 class Subscriber:
-    """One WebSocket client: the frames waiting for it, and whether it is still open.
+    """One WebSocket client: the events waiting for it, and whether it is still open.
 
     The node's event path calls :meth:`offer` while it holds the store lock,
-    so offering never blocks: it queues the frame, and the connection's own
-    thread (:meth:`send_queued`) writes it.
+    so offering only queues the event (events are not changed once recorded);
+    the connection's own thread (:meth:`send_queued`) encodes and writes it,
+    so the lock is not held while events are encoded once per subscriber.
     """
 
     def __init__(self):
-        self._queue: Deque[bytes] = deque()
+        self._queue: Deque[Dict[str, Any]] = deque()
         self._ready = threading.Condition(threading.Lock())
         self.closed = False
 
@@ -129,13 +132,13 @@ class Subscriber:
             if len(self._queue) >= MAX_QUEUED_MESSAGES:
                 self.closed = True
             else:
-                self._queue.append(event_message(event))
+                self._queue.append(event)
             self._ready.notify()
 
-    def queue_frames(self, frames) -> None:
-        """Queue frames made beforehand (the stored events, sent first)."""
+    def queue_events(self, events: List[Dict[str, Any]]) -> None:
+        """Queue the job's stored events, sent first."""
         with self._ready:
-            self._queue.extend(frames)
+            self._queue.extend(events)
             self._ready.notify()
 
     def close(self) -> None:
@@ -145,16 +148,16 @@ class Subscriber:
             self._ready.notify()
 
     def send_queued(self, send: Callable[[bytes], None]) -> None:
-        """Write queued frames with ``send`` as they come, until the subscriber is closed or a write fails."""
+        """Write queued events with ``send`` as they come, until the subscriber is closed or a write fails."""
         while True:
             with self._ready:
                 while not self._queue and not self.closed:
                     self._ready.wait()
                 if self.closed:
                     return
-                frames, self._queue = b"".join(self._queue), deque()
+                events, self._queue = self._queue, deque()
             try:
-                send(frames)
+                send(b"".join(event_message(event) for event in events))
             except OSError:
                 self.close()
                 return
@@ -197,16 +200,16 @@ def serve_upgraded(node, sock: socket.socket, read: Reader, key: str, query: str
         send(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
              b"Sec-WebSocket-Accept: " + accept_key(key.strip()).encode("ascii") + b"\r\n\r\n")
     except OSError:
-        _shut_down(sock)
+        shut_down(sock)
         return
     with node.store.lock:
         record = node.store.get(job_id) if job_id else None
         if record is not None:
-            subscriber.queue_frames([event_message(event) for event in record.events])
+            subscriber.queue_events(record.events)
         if record is not None or not job_id:
             node.store.subscribe(job_id, subscriber.offer)
     if job_id and record is None:
-        _shut_down(sock)  # the Go node closes the socket when it cannot list the job's events
+        shut_down(sock)  # the Go node closes the socket when it cannot list the job's events
         return
     reader = threading.Thread(target=_read_until_closed, args=(read, send, subscriber),
                               name="bacalhau-local-websocket-reader", daemon=True)
@@ -217,7 +220,7 @@ def serve_upgraded(node, sock: socket.socket, read: Reader, key: str, query: str
         with node.store.lock:
             node.store.unsubscribe(job_id, subscriber.offer)
         subscriber.close()
-        _shut_down(sock)  # wakes the reader
+        shut_down(sock)  # wakes the reader
         reader.join()
 
 
@@ -233,13 +236,6 @@ def route(exchange) -> None:
     threading.Thread(target=serve_upgraded, name="bacalhau-local-websocket", daemon=True,
                      args=(exchange.node, sock, socket_reader(sock, leftover),
                            request.header("Sec-WebSocket-Key") or "", request.query)).start()
-
-
-def _shut_down(sock: socket.socket) -> None:
-    try:
-        sock.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass  # already closed by the peer
 
 
 def _read_until_closed(read: Reader, send: Callable[[bytes], None], subscriber: Subscriber) -> None:
