@@ -193,7 +193,8 @@ class _Clock:
         self.timeout = timeout
         self.deadline = None if timeout is None else time.monotonic() + timeout
         self.describe = describe  # () -> the TimeoutError's text
-        self.longest_request = _longest_request(client.configuration.timeout)
+        # The transport bounds each call by this (the deadline, else the timeout's); None: unbounded.
+        self.longest_request = client.api_client.rest_client.default_budget or math.inf
 
     def left(self, cap: float) -> float:
         """Seconds to wait now: at most ``cap``, at most the time left; ``TimeoutError`` when none is left."""
@@ -215,14 +216,6 @@ class _Clock:
             if self.deadline - time.monotonic() <= 0.05:
                 raise TimeoutError(self.describe()) from error
             raise
-
-
-def _longest_request(timeout: Any) -> float:
-    """The longest one attempt may take with the configured timeout (a number, or connect + read)."""
-    parts = timeout if isinstance(timeout, (tuple, list)) else [timeout]
-    if parts and all(isinstance(part, (int, float)) and not isinstance(part, bool) for part in parts):
-        return float(sum(parts))
-    return math.inf
 
 
 class _SeenEvents:
@@ -353,8 +346,7 @@ class JobEventStream:
             self.transport = "polling"  # the first /events request reports what is wrong, as any call would
 
     def _connect_timeout(self) -> float:
-        timeout = self._client.configuration.timeout
-        connect = timeout[0] if isinstance(timeout, (tuple, list)) else timeout
+        connect = self._client.api_client.rest_client.default_timeout.connect_timeout
         return connect if isinstance(connect, (int, float)) and connect > 0 else 10.0
 
     def __iter__(self) -> "JobEventStream":
