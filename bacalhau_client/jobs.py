@@ -377,12 +377,11 @@ def parse_cid(text: str) -> Optional[str]:
 
 def _multibase_decode(text: str) -> bytes:
     """The bytes of multibase ``text``: base32 (``b``/``B``), base16 (``f``/``F``) or base58btc (``z``)."""
-    from bacalhau_client.ipfs.multiformats import base58_decode
+    from bacalhau_client.ipfs.multiformats import base32_decode, base58_decode
 
     prefix, body = text[:1], text[1:]
     if prefix in ("b", "B"):
-        body = body.upper()
-        return base64.b32decode(body + "=" * (-len(body) % 8))
+        return base32_decode(body.lower())
     if prefix in ("f", "F"):
         return bytes.fromhex(body)
     if prefix == "z":
