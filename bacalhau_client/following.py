@@ -21,7 +21,7 @@ import ssl
 import threading
 import time
 from collections import OrderedDict
-from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from bacalhau_client.models.job_state import (
@@ -270,6 +270,27 @@ class _StateWatch:
         return False
 
 
+def _connect_after(feed: _WebSocketFeed, clock: _Clock, waits: Sequence[float], connect_timeout: float,
+                   pause: Callable[[float], Any] = time.sleep) -> bool:
+    """Open ``feed``, trying again after each of ``waits`` in turn while it cannot be opened.
+
+    ``False`` to give up (and poll): the node refused the websocket, every
+    attempt failed, or ``pause`` (which waits) answered true, as a set
+    ``threading.Event`` does when the follower is closed.
+    """
+    for wait in waits:
+        if pause(clock.left(wait)):
+            return False
+        try:
+            feed.connect(clock.left(connect_timeout))
+            return True
+        except _Refused:
+            return False
+        except _Dropped:
+            continue
+    return False
+
+
 def _shows_final_shard(event: Dict[str, Any], state: ModelJobState) -> bool:
     """Whether ``state`` shows the shard an event may have ended in a final state."""
     node_id = event.get("TargetNodeID") or event.get("SourceNodeID")
@@ -418,17 +439,8 @@ class JobEventStream:
 
     def _reconnect(self) -> bool:
         """Open the websocket again after the waits of ``reconnect_waits``; ``False`` to give up and poll."""
-        for wait in self.reconnect_waits:
-            if self._closed.wait(self._clock.left(wait)):
-                return False
-            try:
-                self._feed.connect(self._clock.left(self._connect_timeout()))
-                return True
-            except _Refused:
-                return False
-            except _Dropped:
-                continue
-        return False
+        return _connect_after(self._feed, self._clock, self.reconnect_waits, self._connect_timeout(),
+                              self._closed.wait)
 
     def _from_polling(self) -> Iterator[ModelJobEvent]:
         watch = self._watch
@@ -532,32 +544,20 @@ def wait_for_job(client, job_id: str, timeout: float, poll_interval: float,
     watch = _StateWatch(client, job_id, clock, poll_interval)
     watch_box.append(watch)
     feed = _WebSocketFeed(client, job_id)
-    use_websocket, connected, failures = True, False, 0
+    waits = (0.0,) + tuple(reconnect_waits)  # the first attempt at once; polling once they all fail
     try:
         finished = watch.check()
+        connected = not finished and _connect_after(feed, clock, waits, RECHECK_SECONDS)
         while not finished:
-            if use_websocket and not connected:
-                try:
-                    feed.connect(clock.left(RECHECK_SECONDS))
-                    connected, failures = True, 0
-                except _Refused:
-                    use_websocket = False
-                except _Dropped:
-                    if failures >= len(reconnect_waits):
-                        use_websocket = False
-                    else:
-                        time.sleep(clock.left(reconnect_waits[failures]))
-                        failures += 1
-                continue
-            if not use_websocket:
+            if not connected:
                 time.sleep(clock.left(poll_interval))
                 finished = watch.check()
                 continue
             try:
                 event = feed.receive(clock.left(watch.seconds_to_next()))
             except _Dropped:
-                connected = False
                 finished = watch.check()  # events may have passed unseen
+                connected = not finished and _connect_after(feed, clock, waits, RECHECK_SECONDS)
                 continue
             deciding = event is not None and may_end_job(event)
             if deciding or watch.due():
