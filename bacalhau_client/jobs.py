@@ -162,7 +162,8 @@ def wasm_job(module: Union[str, "os.PathLike[str]", ModelStorageSpec], entry_poi
         parameters=_strings("parameters", parameters) or None,
         environment_variables=_environment_map(env) or None,
         import_modules=_volumes("import_modules", import_modules) or None)
-    if _enum_name("verifier", verifier, Verifier) == Verifier.DETERMINISTIC and options.get("concurrency", 1) <= 1:
+    concurrency = _integer("concurrency", options.get("concurrency", 1), minimum=1)
+    if _enum_name("verifier", verifier, Verifier) == Verifier.DETERMINISTIC and concurrency == 1:
         verifier = Verifier.NOOP
     options.setdefault("outputs", [ModelStorageSpec(name="outputs", path="/outputs")])
     for name in ("glob_pattern", "batch_size", "glob_pattern_base_path"):

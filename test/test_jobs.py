@@ -239,6 +239,15 @@ def test_wasm_job_refuses_a_missing_or_odd_local_module(module, message):
     assert built_error(wasm_job, module) == message
 
 
+@pytest.mark.parametrize("concurrency, message", [
+    ("2", "concurrency: expected an int, got str '2'"),
+    (None, "concurrency: expected an int, got NoneType None"),
+    (0, "concurrency: must be >= 1, got 0"),
+])
+def test_wasm_job_checks_concurrency_before_choosing_the_verifier(concurrency, message):
+    assert built_error(wasm_job, CID_V0, concurrency=concurrency) == message
+
+
 @pytest.mark.parametrize("text, canonical", [
     (CID_V0, CID_V0), ("/ipfs/" + CID_V0, CID_V0),
     ("bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy",
