@@ -313,15 +313,16 @@ def pack_context(path: Union[str, "os.PathLike[str]"]) -> str:
 def _walk(root: str) -> Iterator[Tuple[str, str]]:
     """``(path, entry name)`` of the folder and everything in it, in Go's ``filepath.Walk`` order."""
     yield root, root
-    for name in sorted(os.listdir(root)):
-        child = os.path.join(root, name)
-        entry_name = posixpath.normpath(posixpath.join(root.replace(os.sep, "/"), name))
-        if os.path.isdir(child) and not os.path.islink(child):
-            for path, entry in _walk(child):
-                yield path, entry_name if path == child else posixpath.normpath(
-                    posixpath.join(entry_name, posixpath.relpath(entry, child.replace(os.sep, "/"))))
-        else:
-            yield child, entry_name
+    yield from _walk_below(root, root.replace(os.sep, "/"))
+
+
+def _walk_below(folder: str, folder_name: str) -> Iterator[Tuple[str, str]]:
+    for name in sorted(os.listdir(folder)):
+        path = os.path.join(folder, name)
+        entry_name = posixpath.normpath(posixpath.join(folder_name, name))
+        yield path, entry_name
+        if os.path.isdir(path) and not os.path.islink(path):
+            yield from _walk_below(path, entry_name)
 
 
 def _add_entry(archive: Any, path: str, name: str) -> None:
