@@ -22,8 +22,8 @@ from collections import abc
 from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple, Type, Union
 
 from bacalhau_client.models import (
-    ModelDeal, ModelJob, ModelJobCreatePayload, ModelJobShardingConfig, ModelJobSpecDocker, ModelJobSpecLanguage, ModelJobSpecWasm,
-    ModelResourceUsageConfig, ModelSpec, ModelStorageSpec,
+    ModelDeal, ModelJob, ModelJobCreatePayload, ModelJobShardingConfig, ModelJobSpecDocker, ModelJobSpecLanguage,
+    ModelJobSpecWasm, ModelResourceUsageConfig, ModelSpec, ModelStorageSpec,
 )
 from bacalhau_client.models.enums import APIVersion, Engine, EnumNames, Publisher, StorageSourceType, Verifier
 

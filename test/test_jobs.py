@@ -226,8 +226,8 @@ def test_wasm_job_from_a_local_file_is_a_payload_with_its_context(tmp_path):
 
 def test_wasm_job_defaults_are_the_clis():
     wire = wasm_job(CID_V0).to_wire()["Spec"]
-    assert (wire["Verifier"], wire["outputs"], "Sharding" in wire) == ("Noop", [{"Name": "outputs", "path": "/outputs"}],
-                                                                       False)
+    assert (wire["Verifier"], wire["outputs"], "Sharding" in wire) == (
+        "Noop", [{"Name": "outputs", "path": "/outputs"}], False)
     assert wasm_job(CID_V0, concurrency=2).spec.verifier == "Deterministic"
 
 
