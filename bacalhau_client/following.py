@@ -538,11 +538,9 @@ def wait_for_job(client, job_id: str, timeout: float, poll_interval: float,
     (within ``timeout`` plus one request's margin: each request's timeout is
     cut to the time left).
     """
-    watch_box: List[_StateWatch] = []
     clock = _Clock(client, timeout, lambda: "job %s did not finish within %g s (now %s)" % (
-        job_id, timeout, summarize_state(watch_box[0].state)))
+        job_id, timeout, summarize_state(watch.state)))  # the watch is made next, before the clock is read
     watch = _StateWatch(client, job_id, clock, poll_interval)
-    watch_box.append(watch)
     feed = _WebSocketFeed(client, job_id)
     waits = (0.0,) + tuple(reconnect_waits)  # the first attempt at once; polling once they all fail
     try:
