@@ -261,13 +261,11 @@ def _check_job_ids(job_ids: Any) -> List[str]:
         raise ValueError("job_ids: expected a list of job IDs, got %s %r" % (type(job_ids).__name__, job_ids))
     checked: Dict[str, None] = {}
     for index, job_id in enumerate(job_ids):
-        if not isinstance(job_id, str) or not job_id.strip():
-            raise ValueError("job_ids[%d]: must be a non-empty job ID or 8-character short ID, got %r"
-                             % (index, job_id))
+        _check_job_id(job_id, "job_ids[%d]" % index)
         checked[job_id] = None
     return list(checked)
 
 
-def _check_job_id(job_id: Any) -> None:
+def _check_job_id(job_id: Any, name: str = "job_id") -> None:
     if not isinstance(job_id, str) or not job_id.strip():
-        raise ValueError("job_id: must be a non-empty job ID or 8-character short ID, got %r" % (job_id,))
+        raise ValueError("%s: must be a non-empty job ID or 8-character short ID, got %r" % (name, job_id))

@@ -21,7 +21,7 @@ import ssl
 import threading
 import time
 from collections import OrderedDict
-from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from bacalhau_client.models.job_state import (
@@ -193,7 +193,8 @@ class _Clock:
         self.timeout = timeout
         self.deadline = None if timeout is None else time.monotonic() + timeout
         self.describe = describe  # () -> the TimeoutError's text
-        self.longest_request = _longest_request(client.configuration.timeout)
+        # The transport bounds each call by this (the deadline, else the timeout's); None: unbounded.
+        self.longest_request = client.api_client.rest_client.default_budget or math.inf
 
     def left(self, cap: float) -> float:
         """Seconds to wait now: at most ``cap``, at most the time left; ``TimeoutError`` when none is left."""
@@ -215,14 +216,6 @@ class _Clock:
             if self.deadline - time.monotonic() <= 0.05:
                 raise TimeoutError(self.describe()) from error
             raise
-
-
-def _longest_request(timeout: Any) -> float:
-    """The longest one attempt may take with the configured timeout (a number, or connect + read)."""
-    parts = timeout if isinstance(timeout, (tuple, list)) else [timeout]
-    if parts and all(isinstance(part, (int, float)) and not isinstance(part, bool) for part in parts):
-        return float(sum(parts))
-    return math.inf
 
 
 class _SeenEvents:
@@ -275,6 +268,27 @@ class _StateWatch:
         lagging = event is not None and not _shows_final_shard(event, self.state)
         self._next = time.monotonic() + (self._poll_interval if lagging else RECHECK_SECONDS)
         return False
+
+
+def _connect_after(feed: _WebSocketFeed, clock: _Clock, waits: Sequence[float], connect_timeout: float,
+                   pause: Callable[[float], Any] = time.sleep) -> bool:
+    """Open ``feed``, trying again after each of ``waits`` in turn while it cannot be opened.
+
+    ``False`` to give up (and poll): the node refused the websocket, every
+    attempt failed, or ``pause`` (which waits) answered true, as a set
+    ``threading.Event`` does when the follower is closed.
+    """
+    for wait in waits:
+        if pause(clock.left(wait)):
+            return False
+        try:
+            feed.connect(clock.left(connect_timeout))
+            return True
+        except _Refused:
+            return False
+        except _Dropped:
+            continue
+    return False
 
 
 def _shows_final_shard(event: Dict[str, Any], state: ModelJobState) -> bool:
@@ -353,8 +367,7 @@ class JobEventStream:
             self.transport = "polling"  # the first /events request reports what is wrong, as any call would
 
     def _connect_timeout(self) -> float:
-        timeout = self._client.configuration.timeout
-        connect = timeout[0] if isinstance(timeout, (tuple, list)) else timeout
+        connect = self._client.api_client.rest_client.default_timeout.connect_timeout
         return connect if isinstance(connect, (int, float)) and connect > 0 else 10.0
 
     def __iter__(self) -> "JobEventStream":
@@ -426,17 +439,8 @@ class JobEventStream:
 
     def _reconnect(self) -> bool:
         """Open the websocket again after the waits of ``reconnect_waits``; ``False`` to give up and poll."""
-        for wait in self.reconnect_waits:
-            if self._closed.wait(self._clock.left(wait)):
-                return False
-            try:
-                self._feed.connect(self._clock.left(self._connect_timeout()))
-                return True
-            except _Refused:
-                return False
-            except _Dropped:
-                continue
-        return False
+        return _connect_after(self._feed, self._clock, self.reconnect_waits, self._connect_timeout(),
+                              self._closed.wait)
 
     def _from_polling(self) -> Iterator[ModelJobEvent]:
         watch = self._watch
@@ -534,38 +538,24 @@ def wait_for_job(client, job_id: str, timeout: float, poll_interval: float,
     (within ``timeout`` plus one request's margin: each request's timeout is
     cut to the time left).
     """
-    watch_box: List[_StateWatch] = []
     clock = _Clock(client, timeout, lambda: "job %s did not finish within %g s (now %s)" % (
-        job_id, timeout, summarize_state(watch_box[0].state)))
+        job_id, timeout, summarize_state(watch.state)))  # the watch is made next, before the clock is read
     watch = _StateWatch(client, job_id, clock, poll_interval)
-    watch_box.append(watch)
     feed = _WebSocketFeed(client, job_id)
-    use_websocket, connected, failures = True, False, 0
+    waits = (0.0,) + tuple(reconnect_waits)  # the first attempt at once; polling once they all fail
     try:
         finished = watch.check()
+        connected = not finished and _connect_after(feed, clock, waits, RECHECK_SECONDS)
         while not finished:
-            if use_websocket and not connected:
-                try:
-                    feed.connect(clock.left(RECHECK_SECONDS))
-                    connected, failures = True, 0
-                except _Refused:
-                    use_websocket = False
-                except _Dropped:
-                    if failures >= len(reconnect_waits):
-                        use_websocket = False
-                    else:
-                        time.sleep(clock.left(reconnect_waits[failures]))
-                        failures += 1
-                continue
-            if not use_websocket:
+            if not connected:
                 time.sleep(clock.left(poll_interval))
                 finished = watch.check()
                 continue
             try:
                 event = feed.receive(clock.left(watch.seconds_to_next()))
             except _Dropped:
-                connected = False
                 finished = watch.check()  # events may have passed unseen
+                connected = not finished and _connect_after(feed, clock, waits, RECHECK_SECONDS)
                 continue
             deciding = event is not None and may_end_job(event)
             if deciding or watch.due():

@@ -22,8 +22,8 @@ from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Seque
 
 from bacalhau_client._numbers import is_seconds
 from bacalhau_client.models import (
-    ModelDeal, ModelJob, ModelJobCreatePayload, ModelJobShardingConfig, ModelJobSpecDocker, ModelJobSpecLanguage, ModelJobSpecWasm,
-    ModelResourceUsageConfig, ModelSpec, ModelStorageSpec,
+    ModelDeal, ModelJob, ModelJobCreatePayload, ModelJobShardingConfig, ModelJobSpecDocker, ModelJobSpecLanguage,
+    ModelJobSpecWasm, ModelResourceUsageConfig, ModelSpec, ModelStorageSpec,
 )
 from bacalhau_client.models.enums import APIVersion, Engine, EnumNames, Publisher, StorageSourceType, Verifier
 
@@ -162,7 +162,8 @@ def wasm_job(module: Union[str, "os.PathLike[str]", ModelStorageSpec], entry_poi
         parameters=_strings("parameters", parameters) or None,
         environment_variables=_environment_map(env) or None,
         import_modules=_volumes("import_modules", import_modules) or None)
-    if _enum_name("verifier", verifier, Verifier) == Verifier.DETERMINISTIC and options.get("concurrency", 1) <= 1:
+    concurrency = _integer("concurrency", options.get("concurrency", 1), minimum=1)
+    if _enum_name("verifier", verifier, Verifier) == Verifier.DETERMINISTIC and concurrency == 1:
         verifier = Verifier.NOOP
     options.setdefault("outputs", [ModelStorageSpec(name="outputs", path="/outputs")])
     for name in ("glob_pattern", "batch_size", "glob_pattern_base_path"):
@@ -312,15 +313,16 @@ def pack_context(path: Union[str, "os.PathLike[str]"]) -> str:
 def _walk(root: str) -> Iterator[Tuple[str, str]]:
     """``(path, entry name)`` of the folder and everything in it, in Go's ``filepath.Walk`` order."""
     yield root, root
-    for name in sorted(os.listdir(root)):
-        child = os.path.join(root, name)
-        entry_name = posixpath.normpath(posixpath.join(root.replace(os.sep, "/"), name))
-        if os.path.isdir(child) and not os.path.islink(child):
-            for path, entry in _walk(child):
-                yield path, entry_name if path == child else posixpath.normpath(
-                    posixpath.join(entry_name, posixpath.relpath(entry, child.replace(os.sep, "/"))))
-        else:
-            yield child, entry_name
+    yield from _walk_below(root, root.replace(os.sep, "/"))
+
+
+def _walk_below(folder: str, folder_name: str) -> Iterator[Tuple[str, str]]:
+    for name in sorted(os.listdir(folder)):
+        path = os.path.join(folder, name)
+        entry_name = posixpath.normpath(posixpath.join(folder_name, name))
+        yield path, entry_name
+        if os.path.isdir(path) and not os.path.islink(path):
+            yield from _walk_below(path, entry_name)
 
 
 def _add_entry(archive: Any, path: str, name: str) -> None:
@@ -377,12 +379,11 @@ def parse_cid(text: str) -> Optional[str]:
 
 def _multibase_decode(text: str) -> bytes:
     """The bytes of multibase ``text``: base32 (``b``/``B``), base16 (``f``/``F``) or base58btc (``z``)."""
-    from bacalhau_client.ipfs.multiformats import base58_decode
+    from bacalhau_client.ipfs.multiformats import base32_decode, base58_decode
 
     prefix, body = text[:1], text[1:]
     if prefix in ("b", "B"):
-        body = body.upper()
-        return base64.b32decode(body + "=" * (-len(body) % 8))
+        return base32_decode(body.lower())
     if prefix in ("f", "F"):
         return bytes.fromhex(body)
     if prefix == "z":

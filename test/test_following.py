@@ -295,6 +295,39 @@ def test_wait_polls_states_on_a_node_without_websocket():
             "/states", "/websocket?job_id=job-1", "/states", "/states"]
 
 
+def websocket_sessions(sessions, states):
+    """A node whose n-th /websocket sends the events of ``sessions[n]`` then hangs up (404 past the last),
+    and whose n-th /states answers ``states[n]`` (the last one repeats)."""
+    def route(server, connection, request):
+        if request.path.startswith("/websocket"):
+            served = len(server.requests_to(request.path)) - 1
+            if served < len(sessions):
+                connection.sendall(upgrade_bytes(request) + b"".join(
+                    node_websocket.text_frame(json.dumps(item).encode()) for item in sessions[served]))
+            else:
+                connection.sendall(response_bytes(404, b"404 page not found\n"))
+        else:
+            state = states[min(len(server.requests_to("/states")), len(states)) - 1]
+            connection.sendall(response_bytes(200, json.dumps({"state": state}).encode()))
+    return routed(route)
+
+
+def test_wait_reopens_a_dropped_websocket_and_asks_states_after_the_drop():
+    scripted = websocket_sessions([SCRIPT[:1], SCRIPT[1:]], [RUNNING, RUNNING, COMPLETED])
+    with FaultyServer(scripted) as server, Client(server.url, UserKey.generate()) as client:
+        assert client.wait("job-1", timeout=WAIT, poll_interval=0.01).to_wire() == COMPLETED
+    assert [request.path for request in server.requests] == [
+        "/states", "/websocket?job_id=job-1", "/states", "/websocket?job_id=job-1", "/states"]
+
+
+def test_wait_polls_states_when_a_dropped_websocket_cannot_be_reopened():
+    scripted = websocket_sessions([SCRIPT[:1]], [RUNNING, RUNNING, RUNNING, COMPLETED])
+    with FaultyServer(scripted) as server, Client(server.url, UserKey.generate()) as client:
+        assert client.wait("job-1", timeout=WAIT, poll_interval=0.01).to_wire() == COMPLETED
+    assert [request.path for request in server.requests] == [
+        "/states", "/websocket?job_id=job-1", "/states", "/websocket?job_id=job-1", "/states", "/states"]
+
+
 def test_wait_returns_within_its_timeout_against_a_node_that_never_answers():
     with FaultyServer(stall()) as server, Client(server.url, UserKey.generate()) as client:
         assert_wait_times_out_in_half_a_second(client, "job job-1 did not finish within 0.5 s (now Submitted)")

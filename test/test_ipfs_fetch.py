@@ -4,8 +4,6 @@ import io
 import os
 import socket
 import struct
-import subprocess
-import sys
 import time
 import tracemalloc
 
@@ -18,9 +16,10 @@ from bacalhau_client.ipfs import CAR_ACCEPT, DEFAULT_GATEWAY, CarError, fetch, r
 from bacalhau_client.ipfs.car import read_header, read_sections
 from bacalhau_client.ipfs.gateway import _body_stream
 from bacalhau_client.retries import read_only_policy
+from conftest import fresh_interpreter
 from faulty_server import FaultyServer, reply, response_bytes, send_raw, stall
 from loopback import LoopbackServer
-from unixfs_trees import TREE_NAMES, car_blocks, car_bytes, description, file_bytes, make_car, tree_files
+from unixfs_trees import TREE_NAMES, car_blocks, car_bytes, description, expected_files, make_car, tree_files
 
 CAR_TYPE = {"Content-Type": "application/vnd.ipld.car; version=1; order=dfs; dups=n"}
 ROOT = description("bacalhau-result")["root_cid"]
@@ -30,19 +29,13 @@ def test_the_gateway_client_and_its_transport_load_on_first_use_of_their_names()
     code = ("import sys, bacalhau_client.ipfs as ipfs\n"
             "print('urllib3' in sys.modules, 'bacalhau_client.ipfs.gateway' in sys.modules, 'fetch' in dir(ipfs))\n"
             "print(ipfs.fetch.__module__, ipfs.DEFAULT_GATEWAY, 'urllib3' in sys.modules)")
-    loaded = subprocess.run([sys.executable, "-c", code], check=True, stdout=subprocess.PIPE, universal_newlines=True)
-    assert loaded.stdout.split("\n")[:2] == ["False False True",
-                                             "bacalhau_client.ipfs.gateway %s True" % DEFAULT_GATEWAY]
+    assert fresh_interpreter(code).split("\n")[:2] == ["False False True",
+                                                       "bacalhau_client.ipfs.gateway %s True" % DEFAULT_GATEWAY]
 
 
 def quick_retries(retries: int = 3) -> Configuration:
     """The SDK's policy for read-only calls, without the waits between attempts."""
     return Configuration(retries=read_only_policy(retries).new(backoff_factor=0), timeout=(5, 10))
-
-
-def tree_files_of(name: str):
-    """The files (path to bytes) the fixture tree ``name`` holds."""
-    return {path: file_bytes(entry) for path, entry in description(name)["files"].items()}
 
 
 def car_gateway(name: str = "bacalhau-result"):
@@ -57,7 +50,7 @@ def test_every_fixture_downloads_to_its_files(tmp_path, name):
     (request,) = gateway.requests
     assert (request.method, request.path) == ("GET", "/ipfs/%s?format=car" % tree["root_cid"])
     assert request.headers["Accept"] == CAR_ACCEPT
-    assert tree_files(dest) == {path: file_bytes(entry) for path, entry in tree["files"].items()}
+    assert tree_files(dest) == expected_files(name)
     assert os.listdir(tmp_path) == ["out"]
 
 
@@ -121,7 +114,7 @@ def test_a_chunked_answer_downloads(tmp_path):
     head = "HTTP/1.1 200 OK\r\nContent-Type: %s\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
     with FaultyServer(send_raw((head % CAR_TYPE["Content-Type"]).encode() + chunks + b"0\r\n\r\n")) as gateway:
         dest = fetch(ROOT, tmp_path / "out", gateway=gateway.url, configuration=quick_retries())
-    assert tree_files(dest) == tree_files_of("bacalhau-result")
+    assert tree_files(dest) == expected_files("bacalhau-result")
 
 
 def reset_midway(car: bytes):
@@ -141,7 +134,7 @@ def test_a_connection_reset_inside_a_block_is_downloaded_again(tmp_path):
     with FaultyServer(reset_midway(car), reply(200, car, dict(CAR_TYPE))) as gateway:
         dest = fetch(ROOT, tmp_path / "out", gateway=gateway.url, configuration=quick_retries())
     assert len(gateway.requests) == 2
-    assert tree_files(dest) == tree_files_of("bacalhau-result")
+    assert tree_files(dest) == expected_files("bacalhau-result")
 
 
 def test_a_connection_always_reset_fails_naming_the_cid(tmp_path):

@@ -226,8 +226,8 @@ def test_wasm_job_from_a_local_file_is_a_payload_with_its_context(tmp_path):
 
 def test_wasm_job_defaults_are_the_clis():
     wire = wasm_job(CID_V0).to_wire()["Spec"]
-    assert (wire["Verifier"], wire["outputs"], "Sharding" in wire) == ("Noop", [{"Name": "outputs", "path": "/outputs"}],
-                                                                       False)
+    assert (wire["Verifier"], wire["outputs"], "Sharding" in wire) == (
+        "Noop", [{"Name": "outputs", "path": "/outputs"}], False)
     assert wasm_job(CID_V0, concurrency=2).spec.verifier == "Deterministic"
 
 
@@ -237,6 +237,15 @@ def test_wasm_job_defaults_are_the_clis():
 ])
 def test_wasm_job_refuses_a_missing_or_odd_local_module(module, message):
     assert built_error(wasm_job, module) == message
+
+
+@pytest.mark.parametrize("concurrency, message", [
+    ("2", "concurrency: expected an int, got str '2'"),
+    (None, "concurrency: expected an int, got NoneType None"),
+    (0, "concurrency: must be >= 1, got 0"),
+])
+def test_wasm_job_checks_concurrency_before_choosing_the_verifier(concurrency, message):
+    assert built_error(wasm_job, CID_V0, concurrency=concurrency) == message
 
 
 @pytest.mark.parametrize("text, canonical", [

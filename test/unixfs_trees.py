@@ -46,6 +46,11 @@ def build_tree(name: str, root: Path) -> Path:
     return root
 
 
+def expected_files(name: str) -> Dict[str, bytes]:
+    """The files the fixture tree ``name`` holds: relative POSIX path -> bytes (as :func:`tree_files` reads them)."""
+    return {path: file_bytes(entry) for path, entry in description(name)["files"].items()}
+
+
 def tree_files(root: Path) -> Dict[str, bytes]:
     """Every regular file below ``root``: relative POSIX path -> bytes."""
     return {path.relative_to(root).as_posix(): path.read_bytes() for path in sorted(root.rglob("*")) if path.is_file()}
