@@ -143,6 +143,8 @@ def wasm_job(module: Union[str, "os.PathLike[str]", ModelStorageSpec], entry_poi
         contexts.insert(0, module)
     elif isinstance(module, (str, os.PathLike)):
         path = os.fspath(module)
+        if not path.strip():
+            raise ValueError("module: expected a CID or the path of a .wasm file, got %r" % path)
         cid = parse_cid(path) if isinstance(module, str) else None
         if cid is None and not os.path.exists(path) and isinstance(module, str) \
                 and not path.endswith(".wasm") and "/" not in path and os.sep not in path:

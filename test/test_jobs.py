@@ -160,6 +160,11 @@ def test_wasm_job_rejects_a_module_that_is_not_a_cid_or_volume():
     assert built_error(wasm_job, 42) == "module: expected a CID, a .wasm path or a ModelStorageSpec, got int"
 
 
+@pytest.mark.parametrize("module", ["", "  "])
+def test_wasm_job_rejects_an_empty_module(module):
+    assert built_error(wasm_job, module) == "module: expected a CID or the path of a .wasm file, got %r" % module
+
+
 def test_wasm_job_env_must_be_a_dict():
     assert built_error(wasm_job, "QmModule", env=["A=1"]) == "env: expected a dict of str to str, got list"
 
