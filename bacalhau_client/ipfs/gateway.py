@@ -34,7 +34,7 @@ import urllib3
 from urllib3.exceptions import HTTPError, MaxRetryError, ProtocolError, ReadTimeoutError
 
 from bacalhau_client._numbers import is_seconds
-from bacalhau_client.configuration import Configuration
+from bacalhau_client.configuration import IPFS_GATEWAY_ENV as GATEWAY_ENV, Configuration
 from bacalhau_client.exceptions import ApiConnectionError, ApiDecodeError, ApiTimeoutError
 from bacalhau_client.ipfs.car import (  # noqa: F401 (CAR_ACCEPT is public here too)
     CAR_ACCEPT, CAR_MEDIA_TYPE, CarError, CarTruncatedError, read_header, read_unverified_sections, verify_block,
@@ -43,7 +43,6 @@ from bacalhau_client.ipfs.multiformats import CID
 from bacalhau_client.ipfs.unpack import unpack_car
 
 DEFAULT_GATEWAY = "https://trustless-gateway.link"
-GATEWAY_ENV = "BACALHAU_IPFS_GATEWAY"
 # The Go CLI's --download-timeout-secs default: the most one CID's download may take.
 DEFAULT_TIMEOUT = 300.0
 _READ_BUFFER = 1024 * 1024
