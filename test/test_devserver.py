@@ -648,3 +648,11 @@ def test_node_encoder_reproduces_every_go_canonical_vector(canonical_vectors):
     for vector in canonical_vectors:
         if "canonical" in vector:
             assert encode_model("ModelJobCreatePayload", json.loads(vector["canonical"])) == vector["canonical"]
+
+
+def test_max_body_bytes_is_read_only_after_the_node_is_made():
+    node = LocalRequesterNode(max_body_bytes=5)
+    assert node.max_body_bytes == 5
+    with pytest.raises(AttributeError, match="max_body_bytes"):
+        node.max_body_bytes = 9
+    assert node.server_settings.max_body_bytes == 5

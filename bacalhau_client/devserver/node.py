@@ -88,7 +88,6 @@ class LocalRequesterNode:
         self.host = host
         self.step_delay = float(step_delay)
         self.executor: Executor = executor or noop_executor
-        self.max_body_bytes = max_body_bytes
         self.server_settings = ServerSettings(
             max_body_bytes=max_body_bytes, listen_backlog=listen_backlog, max_connections=max_connections,
             max_handler_threads=max_handler_threads, max_header_bytes=max_header_bytes,
@@ -219,6 +218,11 @@ class LocalRequesterNode:
             thread.start()
         self.store.log("job %s submitted by client %s" % (record.job_id, job["ClientID"]))
         return record
+
+    @property
+    def max_body_bytes(self) -> int:
+        """The largest request body the node reads (set when the node is made)."""
+        return self.server_settings.max_body_bytes
 
     def __repr__(self) -> str:
         where = self.url if self._server is not None else "not running"
