@@ -163,6 +163,17 @@ def escape_controls(text: str, keep: str = "") -> str:
     return _CONTROL.sub(lambda match: match.group() if match.group() in keep else _escape(match), text)
 
 
+def escape_controls_in_json(text: str) -> str:
+    """JSON text with each character a terminal would act on as a ``\\uNNNN`` escape: the same document.
+
+    JSON already escapes control characters inside strings, so those left
+    below U+0020 are the document's own whitespace and are kept.
+    """
+    if not _CONTROL.search(text):
+        return text
+    return _CONTROL.sub(lambda match: match.group() if match.group() < " " else "\\u%04x" % ord(match.group()), text)
+
+
 def _escape(match) -> str:
     code = ord(match.group())
     return "\\x%02x" % code if code < 0x100 else "\\u%04x" % code

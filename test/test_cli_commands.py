@@ -712,3 +712,26 @@ def test_job_output_keeps_its_lines_and_tabs_but_not_bidirectional_overrides():
 
     assert safe("a\tb\nc\u202eevil\x1b") == "a\tb\nc\\u202eevil\\x1b"
     assert safe("a\tb\nc", keep_lines=False) == "a\\x09b\\x0ac"
+
+
+def test_json_output_escapes_what_a_terminal_would_act_on_and_stays_the_same_document():
+    from bacalhau_client.cli.output import json_text
+
+    value = {"stdout": "a\u202eb\x9bc\x7fd\u2066e\tf\n", "lone": "\udc80"}
+    text = json_text(value)
+    assert "\u202e" not in text and "\x9b" not in text and "\x7f" not in text and "\u2066" not in text
+    assert "\\u202e" in text and "\\u009b" in text and "\\udc80" in text
+    assert json.loads(text) == value and text.encode("utf-8")
+    assert "\n  " in text  # the document's own indentation is kept
+
+
+def test_json_output_from_a_node_keeps_bidirectional_overrides_out_of_the_terminal(capsys):
+    def spoofing(spec, shard_index):
+        return "evil\u202etxt.exe\n", "", 0
+
+    with LocalRequesterNode(step_delay=FAST_STEP, executor=spoofing) as spoofing_node:
+        host = ["--host", spoofing_node.url]
+        assert run(capsys, "docker", "run", "--wait", "ubuntu", "x", *host)[0] == 0
+        out = run(capsys, "list", "--output", "json", *host)[1]
+    assert "\u202e" not in out and "evil\\u202etxt.exe" in out
+    assert "evil\u202etxt.exe" in json.dumps(json.loads(out), ensure_ascii=False)

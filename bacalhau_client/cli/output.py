@@ -5,9 +5,7 @@ import re
 import sys
 from typing import Any, List, Sequence
 
-from bacalhau_client.exceptions import escape_controls
-
-_C1_OR_DEL = re.compile("[\x7f-\x9f]")
+from bacalhau_client.exceptions import escape_controls, escape_controls_in_json
 
 
 def safe(text: Any, *, keep_lines: bool = True) -> str:
@@ -19,7 +17,7 @@ def safe(text: Any, *, keep_lines: bool = True) -> str:
 
 
 def json_text(value: Any, *, compact: bool = False) -> str:
-    """One JSON document; C1 controls and DEL are ``\\u`` escapes, as JSON already does for the rest."""
+    """One JSON document, with every character a terminal would act on as a ``\\u`` escape."""
     if compact:
         text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     else:
@@ -28,8 +26,8 @@ def json_text(value: Any, *, compact: bool = False) -> str:
 
 
 def safe_json(text: str) -> str:
-    """JSON text with C1 controls and DEL written as ``\\u`` escapes (same document, safe for a terminal)."""
-    return _C1_OR_DEL.sub(lambda match: "\\u%04x" % ord(match.group()), text)
+    """JSON text with every character a terminal would act on as a ``\\u`` escape (same document)."""
+    return escape_controls_in_json(text)
 
 
 # ---------------------------------------------------------------------------
