@@ -33,7 +33,9 @@ MAX_MESSAGE_LENGTH = 300
 MAX_STR_LENGTH = 1000
 # Characters a terminal would act on instead of showing: C0 and C1 controls, DEL, bidirectional
 # overrides, and lone surrogates (text decoded with errors="surrogateescape").
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+# Every character a terminal would act on: C0 and C1 controls, DEL, bidirectional marks and overrides,
+# and lone surrogates (which cannot even be written as UTF-8).
+TERMINAL_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 _HTML_TITLE = re.compile(r"<title[^>]*>(.*?)</title", re.IGNORECASE | re.DOTALL)
 _HTML_TAG = re.compile(r"<[^>]*>")
 
@@ -158,9 +160,9 @@ def escape_controls(text: str, keep: str = "") -> str:
     Control characters, bidirectional overrides and lone surrogates are
     escaped; the CLI keeps ``"\\t\\n"`` in job output it prints.
     """
-    if not _CONTROL.search(text):
+    if not TERMINAL_CONTROLS.search(text):
         return text
-    return _CONTROL.sub(lambda match: match.group() if match.group() in keep else _escape(match), text)
+    return TERMINAL_CONTROLS.sub(lambda match: match.group() if match.group() in keep else _escape(match), text)
 
 
 def escape_controls_in_json(text: str) -> str:
@@ -169,9 +171,9 @@ def escape_controls_in_json(text: str) -> str:
     JSON already escapes control characters inside strings, so those left
     below U+0020 are the document's own whitespace and are kept.
     """
-    if not _CONTROL.search(text):
+    if not TERMINAL_CONTROLS.search(text):
         return text
-    return _CONTROL.sub(lambda match: match.group() if match.group() < " " else "\\u%04x" % ord(match.group()), text)
+    return TERMINAL_CONTROLS.sub(lambda match: match.group() if match.group() < " " else "\\u%04x" % ord(match.group()), text)
 
 
 def _escape(match) -> str:

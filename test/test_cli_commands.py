@@ -735,3 +735,10 @@ def test_json_output_from_a_node_keeps_bidirectional_overrides_out_of_the_termin
         out = run(capsys, "list", "--output", "json", *host)[1]
     assert "\u202e" not in out and "evil\\u202etxt.exe" in out
     assert "evil\u202etxt.exe" in json.dumps(json.loads(out), ensure_ascii=False)
+
+
+def test_yaml_output_escapes_bidirectional_overrides_and_lone_surrogates():
+    from bacalhau_client.cli.output import go_yaml
+
+    assert go_yaml({"a": "x\u202ey\x9b", "b": "\udc80", "c": "l1\nl2\n"}) == (
+        'a: "x\\u202Ey\\x9B"\nb: "\\uDC80"\nc: |\n  l1\n  l2\n')

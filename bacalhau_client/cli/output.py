@@ -5,7 +5,7 @@ import re
 import sys
 from typing import Any, List, Sequence
 
-from bacalhau_client.exceptions import escape_controls, escape_controls_in_json
+from bacalhau_client.exceptions import TERMINAL_CONTROLS, escape_controls, escape_controls_in_json
 
 
 def safe(text: Any, *, keep_lines: bool = True) -> str:
@@ -118,8 +118,8 @@ def _string(text: str, indent: int) -> str:
 
 
 def _needs_escapes(text: str) -> bool:
-    return any((ord(char) < 0x20 and char != "\n") or 0x7F <= ord(char) <= 0x9F or char in "\u2028\u2029\ufeff"
-               for char in text)
+    """yaml.v2's rule, and (beyond Go) any character a terminal would act on but a line break."""
+    return any(char in "\u2028\u2029\ufeff" for char in text) or bool(TERMINAL_CONTROLS.search(text.replace("\n", "")))
 
 
 def _double_quoted(text: str) -> str:
@@ -129,8 +129,8 @@ def _double_quoted(text: str) -> str:
             out.append(_DOUBLE_ESCAPES[char])
         elif ord(char) < 0x20 or 0x7F <= ord(char) <= 0x9F:
             out.append("\\x%02X" % ord(char))
-        elif char == "\ufeff":
-            out.append("\\uFEFF")
+        elif char == "\ufeff" or TERMINAL_CONTROLS.match(char):
+            out.append("\\u%04X" % ord(char))
         else:
             out.append(char)
     return '"' + "".join(out) + '"'
