@@ -653,6 +653,7 @@ def test_node_encoder_reproduces_every_go_canonical_vector(canonical_vectors):
 def test_max_body_bytes_is_read_only_after_the_node_is_made():
     node = LocalRequesterNode(max_body_bytes=5)
     assert node.max_body_bytes == 5
-    with pytest.raises(AttributeError, match="max_body_bytes"):
+    with pytest.raises(AttributeError, match=r"^max_body_bytes is set when the node is made: "
+                                             r"LocalRequesterNode\(max_body_bytes=9\)$"):
         node.max_body_bytes = 9
     assert node.server_settings.max_body_bytes == 5

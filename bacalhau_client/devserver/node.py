@@ -224,6 +224,11 @@ class LocalRequesterNode:
         """The largest request body the node reads (set when the node is made)."""
         return self.server_settings.max_body_bytes
 
+    @max_body_bytes.setter
+    def max_body_bytes(self, value: Any) -> None:
+        raise AttributeError("max_body_bytes is set when the node is made: LocalRequesterNode(max_body_bytes=%r)"
+                             % (value,))
+
     def __repr__(self) -> str:
         where = self.url if self._server is not None else "not running"
         return "LocalRequesterNode(%s, node_id=%r)" % (where, self.node_id)
